@@ -2,3 +2,4 @@
 // `@ces/contracts/close-codes`, `@ces/contracts/protocol`, `@ces/contracts/metrics`, ...
 export * from './close-codes.ts';
 export * from './protocol.ts';
+export * from './metrics.ts';
