@@ -86,7 +86,7 @@ describe('renderGatewayFleet', () => {
     const hpa = find(render({ autoscaling: { maxReplicas: 5, cpuTargetPercent: 60, connectionsPerPod: 2500 } }), 'HorizontalPodAutoscaler');
     assert.deepEqual(hpa.spec.metrics, [
       { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } },
-      { type: 'Pods', pods: { metric: { name: 'ces_connections' }, target: { type: 'AverageValue', averageValue: 2500 } } },
+      { type: 'Pods', pods: { metric: { name: 'ces_gateway_connections' }, target: { type: 'AverageValue', averageValue: 2500 } } },
     ]);
   });
 

@@ -12,14 +12,18 @@ import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
+import { GatewayMetrics } from '@ces/contracts/metrics';
 
 /** Where the gateway reads its config file; the gateway is started with `--config` on it. */
 export const GATEWAY_CONFIG_DIR = '/etc/ces';
 export const GATEWAY_CONFIG_FILE = 'config.yaml';
 /** Pod-template annotation holding a hash of the config file: a config change rolls the pods. */
 export const CONFIG_HASH_ANNOTATION = 'ces.io/config-hash';
-/** Default name of the per-pod connections metric served by prometheus-adapter (see docs/install.md). */
-export const CONNECTIONS_METRIC = 'ces_connections';
+/**
+ * Default name of the per-pod connections metric in the custom metrics API: the gateway's own
+ * gauge, passed through unchanged by the prometheus-adapter rule in docs/install.md.
+ */
+export const CONNECTIONS_METRIC = GatewayMetrics.connections.name;
 
 /** HPA settings. The HPA owns `spec.replicas` while set. */
 export interface GatewayAutoscalingProps {
@@ -31,7 +35,7 @@ export interface GatewayAutoscalingProps {
   readonly cpuTargetPercent?: number;
   /** Average open WebSocket connections per pod (Pods metric). @default 1000 */
   readonly connectionsPerPod?: number;
-  /** Name of the Pods metric as served by the custom metrics API. @default "ces_connections" */
+  /** Name of the Pods metric as served by the custom metrics API. @default "ces_gateway_connections" */
   readonly connectionsMetricName?: string;
   /**
    * Scale-down stabilisation window, seconds. Long on purpose: every removed pod drops its
