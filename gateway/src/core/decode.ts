@@ -2,15 +2,11 @@
  * decode → validate: turns a record's value bytes into `data`, or into a DLQ reason. Never throws
  * for bad input: every malformed record becomes a `Rejected` so consumption never stops.
  */
+import type { DlqReason } from '@ces/contracts/metrics';
 import type { SourceRecord } from './record.ts';
 
-export type DlqReason =
-  | 'too_large'
-  | 'decode_failed'
-  | 'schema_invalid'
-  | 'unroutable'
-  | 'unknown_session'
-  | 'history_overflow';
+/** Why a record goes to the DLQ: the metric contract's closed set (ces_gateway_dlq_records_total{reason}). */
+export type { DlqReason };
 
 export interface Rejected {
   ok: false;
@@ -47,16 +43,16 @@ export async function decodeRecord(record: SourceRecord, settings: DecodeSetting
   if (recordBytes(record) > settings.maxRecordBytes) {
     return reject('too_large', `record is ${recordBytes(record)} bytes, limit ${settings.maxRecordBytes}`);
   }
-  if (record.value === null || record.value.length === 0) return reject('decode_failed', 'empty value (tombstone)');
+  if (record.value === null || record.value.length === 0) return reject('decode', 'empty value (tombstone)');
   let data: unknown;
   try {
     if (settings.format === 'json') data = JSON.parse(record.value.toString('utf8'));
     else if (binary) data = await binary(record.value, record.topic);
-    else return reject('decode_failed', `no decoder configured for format ${settings.format}`);
+    else return reject('decode', `no decoder configured for format ${settings.format}`);
   } catch (err) {
-    return reject('decode_failed', `${settings.format}: ${err instanceof Error ? err.message : String(err)}`);
+    return reject('decode', `${settings.format}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const problem = settings.validate?.(data);
-  if (problem !== undefined) return reject('schema_invalid', problem);
+  if (problem !== undefined) return reject('validation', problem);
   return { ok: true, data };
 }

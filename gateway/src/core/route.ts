@@ -89,13 +89,13 @@ function fromValue(kind: ChannelKind, value: unknown, what: string): string[] | 
   return [channelFor(kind, value)];
 }
 
-/** The channels of a record, deduplicated, in a stable order; unroutable when none is named. */
+/** The channels of a record, deduplicated, in a stable order; no_target when none is named. */
 export function routeRecord(record: SourceRecord, data: unknown, settings: RoutingSettings): Routed {
   let result: string[] | string;
   if (settings.source === 'headers') result = fromHeaders(record.headers);
   else if (settings.source === 'key') result = fromValue(settings.target, record.key?.toString('utf8'), 'record key');
   else result = fromValue(settings.target, fieldValue(data, settings.field ?? ''), `field ${settings.field ?? ''}`);
-  if (typeof result === 'string') return reject('unroutable', result);
-  if (result.length === 0) return reject('unroutable', 'record names no target (no ces-* target header)');
+  if (typeof result === 'string') return reject('no_target', result);
+  if (result.length === 0) return reject('no_target', 'record names no target (no ces-* target header)');
   return { ok: true, channels: [...new Set(result)] };
 }

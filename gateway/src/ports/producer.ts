@@ -8,7 +8,8 @@ import type { PublishResult } from './inbound.ts';
 
 export interface Producer {
   send(topic: string, record: OutboundRecord): Promise<PublishResult>;
-  sendBatch(topic: string, records: readonly OutboundRecord[]): Promise<PublishResult[]>;
+  /** Produces several records in one request (no per-record result). */
+  sendBatch(topic: string, records: readonly OutboundRecord[]): Promise<void>;
   connect(): Promise<void>;
   disconnect(): Promise<void>;
 }

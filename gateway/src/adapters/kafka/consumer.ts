@@ -1,0 +1,112 @@
+/**
+ * InboundStream over a kafkajs consumer: one group for the fleet, `eachBatch` with manual offset
+ * resolution and manual commits. Guarantee: an offset is committed only after the handler
+ * resolved it (the record is in history or the DLQ); unresolved records are fetched again after
+ * a pause, a rebalance or a crash, so nothing is skipped.
+ */
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Batch, BatchHandler, InboundStream } from '../../ports/inbound.ts';
+import type { SourceRecord } from '../../core/record.ts';
+import { headersOf, type KafkaSettings } from './client.ts';
+
+export class KafkaInbound implements InboundStream {
+  #kafka: Kafka;
+  #settings: KafkaSettings;
+  #logger: Logger | undefined;
+  #consumer: Consumer | undefined;
+  #joined = false;
+  #crashed = false;
+  #paused = false;
+
+  constructor(kafka: Kafka, settings: KafkaSettings, logger?: Logger) {
+    this.#kafka = kafka;
+    this.#settings = settings;
+    this.#logger = logger;
+  }
+
+  async start(handler: BatchHandler): Promise<void> {
+    const s = this.#settings;
+    const consumer = this.#kafka.consumer({
+      groupId: s.groupId,
+      sessionTimeout: s.sessionTimeoutMs,
+      rebalanceTimeout: s.rebalanceTimeoutMs,
+      heartbeatInterval: s.heartbeatIntervalMs,
+      maxWaitTimeInMs: s.maxWaitMs,
+      retry: { initialRetryTime: s.retryInitialMs, maxRetryTime: s.retryMaxMs, retries: s.retries },
+    });
+    this.#consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.#joined = true;
+      this.#crashed = false;
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      this.#joined = false;
+      // kafkajs restarts itself for retriable errors; only a final crash makes us unready for good.
+      if (!event.payload.restart) this.#crashed = true;
+      this.#logger?.error({ err: event.payload.error, restart: event.payload.restart }, 'kafka consumer crashed');
+    });
+    consumer.on(consumer.events.STOP, () => (this.#joined = false));
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...s.topics], fromBeginning: s.fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.#eachBatch(payload, handler),
+    });
+  }
+
+  async #eachBatch(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
+    const { batch } = payload;
+    let resolved: string | undefined;
+    const records: SourceRecord[] = batch.messages.map((m) => ({
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: m.offset,
+      timestamp: m.timestamp,
+      key: m.key,
+      value: m.value,
+      headers: headersOf(m.headers),
+    }));
+    const view: Batch = {
+      topic: batch.topic,
+      partition: batch.partition,
+      records,
+      resolve: (offset) => {
+        payload.resolveOffset(offset);
+        resolved = offset;
+        void payload.heartbeat().catch(() => undefined);
+      },
+      isActive: () => payload.isRunning() && !payload.isStale(),
+      lag: () => batch.offsetLag(),
+    };
+    await handler(view);
+    if (resolved !== undefined && !payload.isStale()) {
+      await this.#consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(resolved) + 1n).toString() }]);
+    }
+  }
+
+  pause(): void {
+    if (this.#paused || !this.#consumer) return;
+    this.#paused = true;
+    this.#consumer.pause(this.#settings.topics.map((topic) => ({ topic })));
+  }
+
+  resume(): void {
+    if (!this.#paused || !this.#consumer) return;
+    this.#paused = false;
+    this.#consumer.resume(this.#settings.topics.map((topic) => ({ topic })));
+  }
+
+  ready(): boolean {
+    return this.#joined && !this.#crashed;
+  }
+
+  async stop(): Promise<void> {
+    const consumer = this.#consumer;
+    this.#consumer = undefined;
+    this.#joined = false;
+    // disconnect() waits for the running batch (which commits) and leaves the group.
+    await consumer?.disconnect();
+  }
+}
