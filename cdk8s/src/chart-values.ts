@@ -24,7 +24,7 @@ export const PLACEHOLDER_WATCH_NAMESPACE = 'ces-watch-namespace';
 
 export const chartDefaults = {
   appVersion: CHART_VERSION,
-  image: { repository: 'ghcr.io/ces-project/ces-operator', tag: '', pullPolicy: 'IfNotPresent' },
+  image: { repository: 'ghcr.io/ces/operator', tag: '', pullPolicy: 'IfNotPresent' },
   replicas: 1,
   resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
   watchNamespaces: [] as string[],

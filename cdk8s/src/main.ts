@@ -31,13 +31,23 @@ const CRD_FILE = path.join(repoRoot, 'operator/crd/cesstreams.ces.io.yaml');
 const RBAC_MODULE = path.join(repoRoot, 'operator/rbac.ts');
 const DASHBOARDS_DIR = path.join(repoRoot, 'dashboards/generated');
 
-/** The operator's rules when `operator/rbac.ts` exists (first array-of-rules export), else the fallback. */
-async function operatorRules(): Promise<readonly PolicyRule[]> {
-  if (!existsSync(RBAC_MODULE)) return fallbackOperatorRules;
+interface Rbac {
+  readonly cluster: readonly PolicyRule[];
+  readonly leaderElection?: readonly PolicyRule[];
+}
+
+/**
+ * The operator's own rules (`operator/rbac.ts`: the first PolicyRule[] export for the
+ * ClusterRole, `leaderElectionRules` for the namespaced Role); the fallback list until it exists.
+ */
+export async function operatorRbac(): Promise<Rbac> {
+  if (!existsSync(RBAC_MODULE)) return { cluster: fallbackOperatorRules };
   const mod = (await import(RBAC_MODULE)) as Record<string, unknown>;
-  const rules = Object.values(mod).find((v): v is PolicyRule[] => Array.isArray(v) && v.every((r) => Array.isArray((r as PolicyRule).verbs)));
-  if (!rules) throw new Error(`${RBAC_MODULE} exports no PolicyRule[]`);
-  return rules;
+  const isRules = (v: unknown): v is PolicyRule[] => Array.isArray(v) && v.every((r) => Array.isArray((r as PolicyRule).verbs));
+  const cluster = Object.values(mod).find(isRules);
+  if (!cluster) throw new Error(`${RBAC_MODULE} exports no PolicyRule[]`);
+  const leaderElection = isRules(mod.leaderElectionRules) ? mod.leaderElectionRules : undefined;
+  return leaderElection ? { cluster, leaderElection } : { cluster };
 }
 
 /** Operator dashboards: the generated Grafana JSON files whose name starts with "operator". */
@@ -53,13 +63,14 @@ export async function buildApp(outdir?: string): Promise<App> {
   const app = new App(outdir === undefined ? {} : { outdir });
   const chart = (id: string) => new Chart(app, id, { disableResourceNameHashes: true });
   const namespace = PLACEHOLDER_NAMESPACE;
-  const rules = await operatorRules();
+  const rbac = await operatorRbac();
+  const rules = rbac.cluster;
 
   if (existsSync(CRD_FILE)) new CesStreamCrd(chart(CHART_FILES.crds), 'cesstream', parse(readFileSync(CRD_FILE, 'utf8')) as Record<string, unknown>);
   const operator = chart(CHART_FILES.operator);
   new OperatorServiceAccount(operator, 'sa', { namespace });
   new OperatorClusterRole(operator, 'cluster-role', { namespace, rules });
-  new OperatorLeaderElectionRbac(operator, 'leader-election', { namespace });
+  new OperatorLeaderElectionRbac(operator, 'leader-election', { namespace, ...(rbac.leaderElection ? { rules: rbac.leaderElection } : {}) });
   new OperatorDeployment(operator, 'deployment', {
     namespace,
     image: `${chartDefaults.image.repository}:${chartDefaults.appVersion}`,

@@ -84,19 +84,21 @@ export class OperatorBindings extends Construct {
   }
 }
 
-/** Leader election Leases and Events live in the operator's own namespace only. */
+/** Default rules of the leader-election Role: Leases in the operator's own namespace. */
+export const defaultLeaderElectionRules: readonly PolicyRule[] = [
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
+];
+
+/** Leader election Leases live in the operator's own namespace only: a Role, not a ClusterRole. */
 export class OperatorLeaderElectionRbac extends Construct {
-  constructor(scope: Construct, id: string, props: OperatorCommonProps) {
+  constructor(scope: Construct, id: string, props: OperatorCommonProps & { readonly rules?: readonly PolicyRule[] }) {
     super(scope, id);
     const name = `${props.name ?? 'ces-operator'}-leader-election`;
     const saName = props.name ?? 'ces-operator';
     const metadata = { name, namespace: props.namespace, labels: operatorLabels(saName) };
     new k8s.KubeRole(this, 'role', {
       metadata,
-      rules: [
-        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
-        { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
-      ],
+      rules: (props.rules ?? defaultLeaderElectionRules).map(toK8sRule),
     });
     new k8s.KubeRoleBinding(this, 'binding', {
       metadata,
@@ -233,6 +235,8 @@ export class CesStreamCrd extends Construct {
 }
 
 export interface OperatorInstallProps extends OperatorRbacProps, OperatorDeploymentProps {
+  /** Rules of the leader-election Role in the operator's namespace. @default Leases get/list/watch/create/update/patch */
+  readonly leaderElectionRules?: readonly PolicyRule[];
   /** The CRD object (parsed operator/crd/cesstreams.ces.io.yaml). @default not included */
   readonly crd?: Readonly<Record<string, unknown>>;
   /** @default false */
@@ -249,7 +253,7 @@ export class OperatorInstall extends Construct {
     new OperatorServiceAccount(this, 'sa', props);
     new OperatorClusterRole(this, 'cluster-role', props);
     new OperatorBindings(this, 'bindings', props);
-    new OperatorLeaderElectionRbac(this, 'leader-election', props);
+    new OperatorLeaderElectionRbac(this, 'leader-election', { ...props, ...(props.leaderElectionRules ? { rules: props.leaderElectionRules } : {}) });
     new OperatorDeployment(this, 'deployment', props);
     if (props.serviceMonitor) new OperatorServiceMonitor(this, 'service-monitor', props);
     if (props.dashboards && Object.keys(props.dashboards).length > 0) new OperatorDashboards(this, 'dashboards', { ...props, dashboards: props.dashboards });
