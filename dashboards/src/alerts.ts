@@ -69,7 +69,8 @@ export interface AlertDefinition {
   runbookUrl: string;
 }
 
-type Draft = Omit<AlertDefinition, 'runbookUrl' | 'expr'>;
+/** An alert before rendering; `union` marks a query that is an `or` of two vectors. */
+type Draft = Omit<AlertDefinition, 'runbookUrl' | 'expr'> & { union?: boolean };
 
 /** Labels gateway alerts aggregate by, so a notification names the stream. */
 const BY = 'namespace, stream';
@@ -159,6 +160,7 @@ function gatewayAlerts(sel: Matchers, t: AlertThresholds, absentCheck: boolean):
       name: 'CesNoReadyGateway',
       // absent() covers a stream whose gateways are all gone (their series vanish, so sum() is empty).
       query: `sum by (${BY}) (${ready})${absentCheck ? ` or 0 * absent(${ready})` : ''}`,
+      union: absentCheck,
       op: '<',
       threshold: 1,
       for: t.noReadyGatewayFor,
@@ -194,10 +196,10 @@ export function alertDefinitions(params: AlertParams = {}): AlertDefinition[] {
     ...gatewayAlerts(equals(selector), thresholds, scoped),
     ...((params.includeOperator ?? !scoped) ? operatorAlerts(thresholds) : []),
   ];
-  return defs.map((d) => ({
+  return defs.map(({ union, ...d }) => ({
     ...d,
     // `or` binds looser than comparisons: parenthesize so the threshold applies to the whole query.
-    expr: `${d.query.includes(' or ') ? `(${d.query})` : d.query} ${d.op} ${d.threshold}`,
+    expr: `${union ? `(${d.query})` : d.query} ${d.op} ${d.threshold}`,
     runbookUrl: `${runbook}#${d.name.toLowerCase()}`,
   }));
 }
