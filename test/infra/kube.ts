@@ -23,8 +23,14 @@ export interface StartKubeOptions {
 
 export interface RunningKube {
   state: NonNullable<InfraState['kube']>;
+  /** Stops apiserver then etcd and waits until both are gone (in the process that started them). */
   stop(): Promise<void>;
   pids: number[];
+  /**
+   * The same processes for a later `down` from another process: `marker` (the absolute dataDir)
+   * occurs in both command lines, so a recycled pid is never mistaken for ours (procs.ts OwnedProcess).
+   */
+  procs: { pid: number; marker: string }[];
 }
 
 /** Port races with other processes are retried with fresh ports; any other failure is thrown. */
@@ -66,7 +72,8 @@ async function startOnce(bins: { kubeApiserver: string; etcd: string }, opts: St
     await waitHealthy(apiserver, async () => (await httpGet(`${server}/readyz`, { ca: caFile, token: tokens.admin })).status === 200, timeoutMs);
     const kubeconfigPath = path.join(dataDir, 'kubeconfig.yaml');
     writeKubeconfig(kubeconfigPath, { server, caFile, user: 'ces-admin', token: tokens.admin });
-    return { state: { server, token: tokens.admin, kubeconfigPath, caFile, users: tokens.users }, stop, pids: servers.map((s) => s.pid) };
+    const state = { server, token: tokens.admin, kubeconfigPath, caFile, users: tokens.users };
+    return { state, stop, pids: servers.map((s) => s.pid), procs: servers.map((s) => ({ pid: s.pid, marker: dataDir })) };
   } catch (err) {
     await stop();
     throw err;
@@ -117,4 +124,13 @@ function apiserverArgs(o: { port: number; etcdUrl: string; pki: string; tokenFil
     '--profiling=false',
     '--v=1',
   ];
+}
+
+/** True when the apiserver recorded in `state` answers /readyz (for reusing a running control plane). */
+export async function kubeHealthy(state: NonNullable<InfraState['kube']>): Promise<boolean> {
+  try {
+    return (await httpGet(`${state.server}/readyz`, { ca: state.caFile, token: state.token })).status === 200;
+  } catch {
+    return false;
+  }
 }
