@@ -3,9 +3,12 @@
  * still healthy enough to reuse.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Component, InfraState } from '../support/infra.ts';
 import { kafkaHealthy, startKafka } from './kafka.ts';
+import { ensureHelm } from './helm.ts';
+import { httpGet } from './kube-process.ts';
+import { startKube } from './kube.ts';
+import { componentDir } from './paths.ts';
 import { ensurePrometheus } from './prometheus.ts';
 import type { Running } from './records.ts';
 import { redisClusterHealthy, redisPing, startRedis, startRedisCluster } from './redis.ts';
@@ -26,22 +29,10 @@ export const components: Defs = {
   prometheus: { start: () => ensurePrometheus(), healthy: async (s) => existsSync(s.bin) && existsSync(s.promtool) },
   kube: {
     start: async () => {
-      throw new Error('kube-apiserver/etcd not wired yet (test/infra/kube.ts)');
+      const kube = await startKube({ dataDir: componentDir('kube') });
+      return { state: kube.state, procs: kube.procs };
     },
-    healthy: async () => false,
+    healthy: async (s) => (await httpGet(`${s.server}/readyz`, { ca: s.caFile, token: s.token })).status === 200,
   },
-  helm: {
-    start: async () => {
-      const mod = await importSibling<{ ensureHelm(): Promise<{ bin: string }> }>('helm.ts');
-      return { state: await mod.ensureHelm(), procs: [] };
-    },
-    healthy: async (s) => existsSync(s.bin),
-  },
+  helm: { start: async () => ({ state: await ensureHelm(), procs: [] }), healthy: async (s) => existsSync(s.bin) },
 };
-
-/** Imports a module another helper provides, with a clear reason while it does not exist yet. */
-async function importSibling<T>(file: string): Promise<T> {
-  const url = new URL(`./${file}`, import.meta.url);
-  if (!existsSync(fileURLToPath(url))) throw new Error(`test/infra/${file} does not exist yet`);
-  return (await import(url.href)) as T;
-}

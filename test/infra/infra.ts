@@ -11,14 +11,14 @@
  *   servers instead of racing to start two copies.
  * - `down` only signals processes recorded by `up` whose command line still carries our marker.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Component, InfraState } from '../support/infra.ts';
 import { stateFile } from '../support/infra.ts';
 import { components, type ComponentDef } from './components.ts';
 import { withLock } from './lock.ts';
 import { componentDir, infraDir } from './paths.ts';
-import { isOwnedAlive, stopOwned } from './procs.ts';
+import { isOwnedAlive, stopOwned, type OwnedProcess } from './procs.ts';
 import { readRecord, removeRecord, writeJsonAtomic, writeRecord } from './records.ts';
 
 export const allComponents: readonly Component[] = ['kafka', 'redis', 'redisCluster', 'prometheus', 'kube', 'helm'];
@@ -66,9 +66,15 @@ async function upOne(component: Component, def: ComponentDef<unknown>): Promise<
   }
 }
 
+export interface DownOptions {
+  /** Stop nothing while another live test run holds a lease (see takeLease). @default false */
+  unlessLeased?: boolean;
+}
+
 /** Stops the given components (default: all that have a record) and rewrites the state file. */
-export async function down(wanted: readonly Component[] = allComponents): Promise<Component[]> {
+export async function down(wanted: readonly Component[] = allComponents, opts: DownOptions = {}): Promise<Component[]> {
   return await withLock(path.join(infraDir(), 'lock'), async () => {
+    if (opts.unlessLeased && otherLeases().length > 0) return [];
     const stopped: Component[] = [];
     await Promise.all(
       wanted.map(async (c) => {
@@ -152,4 +158,41 @@ export function envExports(state: InfraState, file = stateFile()): string[] {
   if (state.prometheus) lines.push(`export CES_PROMTOOL=${q(state.prometheus.promtool)}`);
   if (state.helm) lines.push(`export CES_HELM=${q(state.helm.bin)}`);
   return lines;
+}
+
+/*
+ * Leases: a test run that reuses servers another run started must not lose them when that run
+ * ends. Each run holds a lease (a file named by its pid) while its tests run; the run that started
+ * a component stops it only when no other live lease exists, otherwise it is left running.
+ */
+const leaseMarker = 'test/run.ts';
+
+function leasesDir(): string {
+  return path.join(infraDir(), 'leases');
+}
+
+/** Registers this process as a user of the infrastructure; returns the release function. */
+export function takeLease(): () => void {
+  mkdirSync(leasesDir(), { recursive: true });
+  const file = path.join(leasesDir(), String(process.pid));
+  writeFileSync(file, leaseMarker);
+  return () => rmSync(file, { force: true });
+}
+
+/** Pids of other live processes holding a lease (stale lease files are removed). */
+export function otherLeases(): number[] {
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(leasesDir());
+  } catch {
+    return [];
+  }
+  const live: number[] = [];
+  for (const entry of entries) {
+    const proc: OwnedProcess = { pid: Number(entry), marker: leaseMarker };
+    if (proc.pid === process.pid) continue;
+    if (isOwnedAlive(proc)) live.push(proc.pid);
+    else rmSync(path.join(leasesDir(), entry), { force: true });
+  }
+  return live;
 }
