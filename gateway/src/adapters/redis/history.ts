@@ -46,6 +46,9 @@ export function newEpoch(): string {
   return randomBytes(8).toString('hex');
 }
 
+/** The ioredis client types, named here so non-adapter code can pass clients without importing ioredis. */
+export type RedisClient = Redis | Cluster;
+
 export class RedisHistory implements History {
   #redis: HistoryCommands & (Redis | Cluster);
   #settings: RedisHistorySettings;

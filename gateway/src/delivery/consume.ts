@@ -1,0 +1,165 @@
+/**
+ * The consume path: kafka batch → decode/validate → route → history append (live publish inside)
+ * → resolve offset. Rejected records go to the DLQ first, then are resolved. Guarantees:
+ * - an offset is resolved (and so committed) only after its record is in every target channel's
+ *   history or in the DLQ;
+ * - a Redis failure stops the batch at the failing record (it is fetched again); after
+ *   `breakerFailures` consecutive failures the breaker opens, the stream pauses, and a probe every
+ *   `breakerHalfOpenMs` resumes it once Redis answers — nothing is skipped meanwhile;
+ * - a DLQ produce failure throws, so kafkajs retries the batch with backoff (nothing resolved past it).
+ */
+import { ConsecutiveBreaker, CircuitState, circuitBreaker, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
+import type { Logger } from 'pino';
+import type { GatewayMetrics } from '../observability/metrics.ts';
+import { BreakerStates } from '@ces/contracts/metrics';
+import type { Batch, BatchHandler, InboundStream } from '../ports/inbound.ts';
+import type { History } from '../ports/history.ts';
+import type { Producer } from '../ports/producer.ts';
+import type { SessionStore } from '../ports/session-store.ts';
+import { decodeRecord, reject, type BinaryDecoder, type Rejected } from '../core/decode.ts';
+import { routeRecord } from '../core/route.ts';
+import { storedMessageOf } from '../core/envelope.ts';
+import { dlqRecordOf } from '../core/dlq.ts';
+import { sessionOfChannel } from '../core/channels.ts';
+import { sourceId, type SourceRecord, type StoredMessage } from '../core/record.ts';
+import type { TopicRuntime } from './topics.ts';
+
+export interface ConsumeDeps {
+  history: History;
+  producer: Producer;
+  sessions: Pick<SessionStore, 'get'>;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  topics: TopicRuntime;
+  binaryDecoder?: BinaryDecoder;
+}
+
+export interface ConsumeSettings {
+  dlqTopic: string;
+  overflowPolicy: 'dlq' | 'drop';
+  unknownSessionPolicy: 'dlq' | 'drop' | 'store';
+  breakerFailures: number;
+  breakerHalfOpenMs: number;
+}
+
+export interface Consumption {
+  handler: BatchHandler;
+  /** Binds the stream the breaker pauses and resumes. */
+  attach(stream: InboundStream): void;
+  stop(): void;
+  breakerOpen(): boolean;
+}
+
+type Outcome = { ok: true } | Rejected | { ok: 'dropped' };
+
+export function createConsumption(deps: ConsumeDeps, s: ConsumeSettings): Consumption {
+  const breaker: CircuitBreakerPolicy = circuitBreaker(handleAll, {
+    halfOpenAfter: s.breakerHalfOpenMs,
+    breaker: new ConsecutiveBreaker(Math.max(1, s.breakerFailures)),
+  });
+  let stream: InboundStream | undefined;
+  let probe: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const setState = (state: keyof typeof BreakerStates): void => deps.metrics.breakerState.set({ dependency: 'redis' }, BreakerStates[state]);
+  setState('closed');
+
+  breaker.onBreak(() => {
+    setState('open');
+    deps.logger.warn('history breaker open: pausing consumption');
+    stream?.pause();
+    scheduleProbe();
+  });
+  breaker.onHalfOpen(() => setState('half_open'));
+  breaker.onReset(() => {
+    setState('closed');
+    deps.logger.info('history breaker closed: resuming consumption');
+    stream?.resume();
+  });
+
+  function scheduleProbe(): void {
+    if (stopped || probe) return;
+    probe = setTimeout(() => {
+      probe = undefined;
+      breaker.execute(() => deps.history.ping()).catch(() => undefined).finally(() => {
+        if (breaker.state !== CircuitState.Closed) scheduleProbe();
+      });
+    }, s.breakerHalfOpenMs);
+    probe.unref();
+  }
+
+  async function targetsOf(channels: string[]): Promise<string[]> {
+    if (s.unknownSessionPolicy === 'store') return channels;
+    const out: string[] = [];
+    for (const channel of channels) {
+      const sid = sessionOfChannel(channel);
+      if (sid === undefined) {
+        out.push(channel);
+        continue;
+      }
+      const session = await deps.sessions.get(sid);
+      if (session && (session.state === 'created' || session.state === 'registered')) out.push(channel);
+    }
+    return out;
+  }
+
+  async function deliver(record: SourceRecord): Promise<Outcome> {
+    const topic = deps.topics.settings(record.topic);
+    const decoded = await decodeRecord(record, topic.decode, deps.binaryDecoder);
+    if (!decoded.ok) return decoded;
+    const routed = routeRecord(record, decoded.data, topic.routing);
+    if (!routed.ok) return routed;
+    const message = storedMessageOf(record, decoded.data);
+    // One breaker call per record: the session lookups and appends share the same Redis.
+    return breaker.execute(() => append(record, routed.channels, message));
+  }
+
+  async function append(record: SourceRecord, routedChannels: string[], message: StoredMessage): Promise<Outcome> {
+    const channels = await targetsOf(routedChannels);
+    if (channels.length === 0) {
+      if (s.unknownSessionPolicy === 'drop') return { ok: 'dropped' };
+      return reject('unknown_session', `no live session for ${routedChannels.filter((c) => sessionOfChannel(c)).join(', ')}`);
+    }
+    let overflow: string | undefined;
+    for (const channel of channels) {
+      const rejectUnackedOverflow = s.overflowPolicy === 'dlq' && sessionOfChannel(channel) !== undefined;
+      const result = await deps.history.append(channel, message, { sourceId: sourceId(record), rejectUnackedOverflow });
+      if (result.status === 'overflow') overflow = channel;
+      else deps.metrics.historyAppendsTotal.inc({ outcome: result.status });
+    }
+    if (overflow) return reject('history_overflow', `${overflow} is full of unacked entries`);
+    return { ok: true };
+  }
+
+  async function handler(batch: Batch): Promise<void> {
+    for (const record of batch.records) {
+      if (stopped || !batch.isActive() || breaker.state !== CircuitState.Closed) return;
+      let outcome: Outcome;
+      try {
+        outcome = await deliver(record);
+      } catch (err) {
+        // Redis (or the session store) failed: leave this record unresolved; it is fetched again.
+        deps.logger.warn({ err, topic: record.topic, partition: record.partition, offset: record.offset }, 'history append failed');
+        return;
+      }
+      if (outcome.ok === false) {
+        await deps.producer.send(s.dlqTopic, dlqRecordOf(record, outcome.reason, outcome.error));
+        deps.metrics.dlqRecordsTotal.inc({ reason: outcome.reason });
+      }
+      deps.metrics.recordsConsumedTotal.inc({ topic: record.topic });
+      batch.resolve(record.offset);
+    }
+    deps.metrics.consumerLagRecords.set({ topic: batch.topic, partition: batch.partition }, Number(batch.lag()));
+  }
+
+  return {
+    handler,
+    attach(s2) {
+      stream = s2;
+    },
+    stop() {
+      stopped = true;
+      if (probe) clearTimeout(probe);
+    },
+    breakerOpen: () => breaker.state !== CircuitState.Closed,
+  };
+}
