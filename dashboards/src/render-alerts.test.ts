@@ -87,3 +87,14 @@ describe('dashboard rendering', () => {
     assert.deepEqual(vars(d['x-operator.json']!), ['datasource', 'namespace']);
   });
 });
+
+describe('docs/observability.md', () => {
+  const doc = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/observability.md'), 'utf8');
+
+  it('lists every metric, every alert and every dashboard', async () => {
+    const { GatewayMetrics, OperatorMetrics } = await import('@ces/contracts/metrics');
+    for (const m of [...Object.values(GatewayMetrics), ...Object.values(OperatorMetrics)]) assert.ok(doc.includes(`\`${m.name}\``), m.name);
+    for (const d of alertDefinitions({ includeOperator: true })) assert.ok(doc.includes(`[${d.name}](runbook.md#${d.name.toLowerCase()})`), d.name);
+    for (const model of Object.values(renderDashboards())) assert.ok(doc.includes(`**${String(model.title)}** (\`${String(model.uid)}\``), String(model.title));
+  });
+});
