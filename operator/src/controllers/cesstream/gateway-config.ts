@@ -41,7 +41,8 @@ export function gatewayConfig(cr: CesStream): GatewayConfigParts {
       topics: kafka.topics.map((t) => t.name),
       groupId: consumerGroup(cr),
       clientId: `ces-gateway.${ns}.${cr.metadata.name}`,
-      topicSettings: Object.fromEntries(kafka.topics.map((t) => [t.name, topicSettings(t)])),
+      // A JSON string, not a nested object: convict would treat object keys as schema paths.
+      topicSettings: JSON.stringify(Object.fromEntries(kafka.topics.map((t) => [t.name, topicSettings(t)]))),
       ssl: kafka.tls ?? false,
       ...(kafka.dlqTopic ? { dlqTopic: kafka.dlqTopic.name } : {}),
       ...(kafka.inboundTopic ? { inboundTopic: kafka.inboundTopic.name } : {}),
