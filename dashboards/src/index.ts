@@ -11,3 +11,5 @@ export { renderDashboards, dashboardExpressions, type DashboardParams, type Rend
 export { renderAlertRules, grafanaRuleUid, type RenderAlertParams, type RenderedAlertRules } from './render-alerts.ts';
 export { alertDefinitions, DefaultThresholds, type AlertDefinition, type AlertParams, type AlertThresholds } from './alerts.ts';
 export { metricNames } from './promql.ts';
+export { shippedExpressions, type ShippedExpression } from './expressions.ts';
+export { substituteGrafanaVariables } from './promql.ts';

@@ -9,8 +9,7 @@ import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
 import { OperatorMetrics } from '@ces/contracts/metrics';
 import { createMetrics } from '@ces/gateway/observability/metrics';
-import { renderDashboards, dashboardExpressions } from './dashboards.ts';
-import { renderAlertRules } from './render-alerts.ts';
+import { shippedExpressions } from './expressions.ts';
 import { metricNames } from './promql.ts';
 
 async function exportedSeriesNames(): Promise<Set<string>> {
@@ -25,19 +24,8 @@ async function exportedSeriesNames(): Promise<Set<string>> {
   return names;
 }
 
-/** Every (where, expr) pair the shipped dashboards and alerts query, default and per-stream. */
 function allQueries(): { where: string; expr: string }[] {
-  const out: { where: string; expr: string }[] = [];
-  for (const [file, model] of Object.entries(renderDashboards())) {
-    for (const { panel, expr } of dashboardExpressions(model)) out.push({ where: `${file} / ${panel}`, expr });
-    const vars = ((model.templating as { list?: { name: string; query?: unknown }[] }).list ?? []).filter((v) => typeof v.query === 'string' && v.query.startsWith('label_values('));
-    for (const v of vars) out.push({ where: `${file} / $${v.name}`, expr: String(v.query).replace(/^label_values\((.*), \w+\)$/, '$1') });
-  }
-  for (const params of [{}, { selector: { namespace: 'shop', stream: 'orders' } }]) {
-    const rendered = renderAlertRules(params);
-    for (const r of rendered.prometheusRuleFile.groups.flatMap((g) => g.rules)) out.push({ where: `alert ${r.alert}`, expr: r.expr });
-  }
-  return out;
+  return shippedExpressions();
 }
 
 function unknownMetrics(queries: { where: string; expr: string }[], exported: Set<string>): string[] {
