@@ -7,8 +7,9 @@
  * - `up` is idempotent: a component whose record's processes are alive and healthy is reused as is.
  * - Components start in parallel; one failing never stops the others — its reason lands in
  *   `state.errors[component]`.
- * - `up` and `down` serialize on `.ces/infra/lock`, so parallel `npm test` runs in one checkout share
- *   servers instead of racing to start two copies.
+ * - `up` and `down` serialize per component on `.ces/infra/<component>.lock`, so parallel `npm test`
+ *   runs in one checkout share servers instead of racing to start two copies, and a slow first build
+ *   of one component (kube) never blocks reuse of another.
  * - `down` only signals processes recorded by `up` whose command line still carries our marker.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,11 +43,13 @@ export function isComponent(name: string): name is Component {
 
 /** Brings the given components up (default: all) and rewrites the state file. */
 export async function up(wanted: readonly Component[] = allComponents): Promise<UpResult> {
-  return await withLock(path.join(infraDir(), 'lock'), async () => {
-    const outcomes = await Promise.all(wanted.map((c) => upOne(c, components[c] as ComponentDef<unknown>)));
-    const failures = Object.fromEntries(outcomes.filter((o) => o.error).map((o) => [o.component, o.error as string]));
-    return { state: writeState(failures), outcomes };
-  });
+  const outcomes = await Promise.all(wanted.map((c) => withLock(lockOf(c), () => upOne(c, components[c] as ComponentDef<unknown>))));
+  const failures = Object.fromEntries(outcomes.filter((o) => o.error).map((o) => [o.component, o.error as string]));
+  return { state: await withLock(lockOf('state'), async () => writeState(failures)), outcomes };
+}
+
+function lockOf(name: string): string {
+  return path.join(infraDir(), `${name}.lock`);
 }
 
 async function upOne(component: Component, def: ComponentDef<unknown>): Promise<ComponentOutcome> {
@@ -73,18 +76,19 @@ export interface DownOptions {
 
 /** Stops the given components (default: all that have a record) and rewrites the state file. */
 export async function down(wanted: readonly Component[] = allComponents, opts: DownOptions = {}): Promise<Component[]> {
-  return await withLock(path.join(infraDir(), 'lock'), async () => {
-    if (opts.unlessLeased && otherLeases().length > 0) return [];
-    const stopped: Component[] = [];
-    await Promise.all(
-      wanted.map(async (c) => {
+  const stopped: Component[] = [];
+  await Promise.all(
+    wanted.map((c) =>
+      withLock(lockOf(c), async () => {
+        // Checked under the component's lock: a run that leases after this point waits for the lock, then starts afresh.
+        if (opts.unlessLeased && otherLeases().length > 0) return;
         if (await stopRecorded(c)) stopped.push(c);
       }),
-    );
-    const reasons = Object.fromEntries(stopped.map((c) => [c, 'stopped by "npm run infra -- down"']));
-    writeState(reasons);
-    return stopped;
-  });
+    ),
+  );
+  const reasons = Object.fromEntries(stopped.map((c) => [c, 'stopped by "npm run infra -- down"']));
+  await withLock(lockOf('state'), async () => writeState(reasons));
+  return stopped;
 }
 
 async function stopRecorded(component: Component): Promise<boolean> {

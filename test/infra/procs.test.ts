@@ -12,15 +12,19 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'ces-procs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('owned processes', () => {
-  it('a detached process is alive while running, then gone after stopOwned', async () => {
+  it('a detached process is alive while running, then gone — with the children it forked — after stopOwned', async () => {
     const marker = `ces-marker-${process.pid}-a`;
-    const proc = await spawnDetached('sh', ['-c', `exec sleep 300 # ${marker}`], { logFile: path.join(dir, 'a.log'), marker });
+    const proc = await spawnDetached('sh', ['-c', `sleep 300 & echo $! > ${dir}/child.pid; wait; : ${marker}`], { logFile: path.join(dir, 'a.log'), marker });
     try {
       assert.equal(isOwnedAlive(proc), true);
+      await waitUntil('the child pid', () => readFileSync(path.join(dir, 'child.pid'), 'utf8').trim() !== '', { timeoutMs: 5000 });
+      const child = { pid: Number(readFileSync(path.join(dir, 'child.pid'), 'utf8')), marker: 'sleep' };
+      assert.equal(isOwnedAlive(child), true);
       await stopOwned(proc);
       assert.equal(isOwnedAlive(proc), false);
+      await waitUntil('the forked child to exit', () => !isOwnedAlive(child), { timeoutMs: 5000 });
     } finally {
-      if (isOwnedAlive(proc)) process.kill(proc.pid, 'SIGKILL');
+      if (isOwnedAlive(proc)) process.kill(-proc.pid, 'SIGKILL');
     }
   });
 
@@ -49,8 +53,8 @@ describe('owned processes', () => {
   it('writes the process output to its log file', async () => {
     const logFile = path.join(dir, 'd.log');
     const proc = await spawnDetached('sh', ['-c', 'echo hello-from-child'], { logFile, marker: 'hello' });
-    await waitUntil('the child to write', () => readFileSync(logFile, 'utf8').includes('hello-from-child'), { timeoutMs: 5000 });
-    assert.equal(isOwnedAlive(proc), false);
+    await waitUntil('the child to exit', () => !isOwnedAlive(proc), { timeoutMs: 5000 });
+    assert.match(readFileSync(logFile, 'utf8'), /hello-from-child/);
   });
 
   it('reports a command that cannot start', async () => {

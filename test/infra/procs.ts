@@ -75,11 +75,23 @@ export async function stopOwned(proc: OwnedProcess, graceMs = 15_000): Promise<v
   }
 }
 
+/** Signals the whole process group when the pid leads one (spawnDetached does setsid), so helpers it forked go too. */
 function signal(pid: number, sig: NodeJS.Signals): void {
   try {
-    process.kill(pid, sig);
+    process.kill(leadsGroup(pid) ? -pid : pid, sig);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
+function leadsGroup(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name: state, ppid, pgrp.
+    const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    return pgrp === pid;
+  } catch {
+    return false;
   }
 }
 
