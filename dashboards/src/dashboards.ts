@@ -63,7 +63,7 @@ export function renderDashboards(params: DashboardParams = {}): RenderedDashboar
   const tags = params.tags ?? ['ces'];
   const fleet = addRows(addVariables(base('CES / Fleet overview', `${prefix}-fleet`, tags), { multi: true, stream: true }), gatewayRows(gatewaySelector, 'stream'));
   const stream = addRows(addVariables(base('CES / Stream', `${prefix}-stream`, tags), { multi: false, stream: true }), gatewayRows(gatewaySelector, 'pod'));
-  const operator = addRows(addVariables(base('CES / Operator', `${prefix}-operator`, tags), { multi: true, stream: false }), operatorRows());
+  const operator = addRows(addVariables(base('CES / Operator', `${prefix}-operator`, tags), { multi: true, stream: false, source: O.leader.name }), operatorRows());
   const out: RenderedDashboards = {};
   for (const d of [fleet, stream, operator]) {
     const model = d.build();

@@ -70,17 +70,18 @@ export function addRows(dashboard: DashboardBuilder, rows: readonly RowSpec[]): 
 }
 
 /**
- * The template variables: datasource, then namespace and stream read from the gateway's own
- * `ces_gateway_ready` series. `multi` dashboards (fleet) allow All; the per-stream one picks one.
+ * The template variables: datasource, then namespace and stream read from `source` (default the
+ * gateway's own `ces_gateway_ready` series). `multi` dashboards (fleet) allow All; the per-stream one picks one.
  */
-export function addVariables(dashboard: DashboardBuilder, opts: { multi: boolean; stream: boolean }): DashboardBuilder {
+export function addVariables(dashboard: DashboardBuilder, opts: { multi: boolean; stream: boolean; source?: string }): DashboardBuilder {
+  const source = opts.source ?? G.ready.name;
   dashboard.withVariable(new DatasourceVariableBuilder('datasource').label('Data source').type('prometheus'));
   const variable = (name: string, query: string) => {
     const v = new QueryVariableBuilder(name).label(name).query(query).datasource(datasource).refresh(VariableRefresh.OnTimeRangeChanged);
     return opts.multi ? v.multi(true).includeAll(true).allValue('.*') : v;
   };
-  dashboard.withVariable(variable('namespace', `label_values(${G.ready.name}, namespace)`));
-  if (opts.stream) dashboard.withVariable(variable('stream', `label_values(${G.ready.name}{namespace=~"$namespace"}, stream)`));
+  dashboard.withVariable(variable('namespace', `label_values(${source}, namespace)`));
+  if (opts.stream) dashboard.withVariable(variable('stream', `label_values(${source}{namespace=~"$namespace"}, stream)`));
   return dashboard;
 }
 
