@@ -6,8 +6,7 @@ import { existsSync } from 'node:fs';
 import type { Component, InfraState } from '../support/infra.ts';
 import { kafkaHealthy, startKafka } from './kafka.ts';
 import { ensureHelm } from './helm.ts';
-import { httpGet } from './kube-process.ts';
-import { startKube } from './kube.ts';
+import { kubeHealthy, startKube } from './kube.ts';
 import { componentDir } from './paths.ts';
 import { ensurePrometheus } from './prometheus.ts';
 import type { Running } from './records.ts';
@@ -32,7 +31,7 @@ export const components: Defs = {
       const kube = await startKube({ dataDir: componentDir('kube') });
       return { state: kube.state, procs: kube.procs };
     },
-    healthy: async (s) => (await httpGet(`${s.server}/readyz`, { ca: s.caFile, token: s.token })).status === 200,
+    healthy: (s) => kubeHealthy(s),
   },
   helm: { start: async () => ({ state: await ensureHelm(), procs: [] }), healthy: async (s) => existsSync(s.bin) },
 };

@@ -13,7 +13,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import path from 'node:path';
 import { withLock } from './lock.ts';
 import { cacheDir } from './paths.ts';
-import { onPath, run } from './procs.ts';
+import { ensureDebPackage } from './apt.ts';
+import { run } from './procs.ts';
 
 /** @default 3.9.1 — the last 3.x line, which every KafkaJS protocol version works with (reference/infra.md §2.4). */
 export const defaultKafkaVersion = '3.9.1';
@@ -72,7 +73,10 @@ export async function ensureKafkaDist(version = process.env.CES_KAFKA_VERSION ??
   const libs = path.join(home, 'libs');
   const marker = path.join(libs, '.complete');
   const dist = { version, libs };
-  if (isComplete(marker, pom)) return dist;
+  if (isComplete(marker, pom)) {
+    await ensureDebPackage({ name: 'openjdk-17-jre-headless', binaries: ['java'] });
+    return dist;
+  }
   mkdirSync(home, { recursive: true });
   await withLock(`${home}.lock`, async () => {
     if (isComplete(marker, pom)) return; // another process finished while we waited
@@ -89,10 +93,14 @@ function isComplete(marker: string, pom: string): boolean {
   }
 }
 
+/** Java 17+ runs the broker; Maven fetches it. Both come from apt when missing (and we are root). */
+export async function ensureJavaAndMaven(): Promise<void> {
+  await ensureDebPackage({ name: 'openjdk-17-jre-headless', binaries: ['java'] });
+  await ensureDebPackage({ name: 'maven', binaries: ['mvn'] });
+}
+
 async function download(home: string, pom: string): Promise<void> {
-  if (!(await onPath('mvn'))) {
-    throw new Error('Kafka jars are fetched with Maven, but "mvn" is not on PATH: apt-get install -y maven (needs Java 17)');
-  }
+  await ensureJavaAndMaven();
   const pomFile = path.join(home, 'pom.xml');
   writeFileSync(pomFile, pom);
   const tmp = path.join(home, `libs.tmp-${process.pid}`);
