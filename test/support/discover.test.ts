@@ -57,6 +57,11 @@ describe('test file discovery', () => {
     assert.ok(!rel.includes('gateway-extra/a.test.ts'));
   });
 
+  it('an explicitly named test file is selected even where discovery does not look', () => {
+    const rel = filterTestFiles(findTestFiles(root), ['.hidden/h.test.ts', 'node_modules/dep/none.test.ts'], root, root).map((f) => path.relative(root, f));
+    assert.deepEqual(rel, ['.hidden/h.test.ts']);
+  });
+
   it('a filter that matches nothing selects nothing', () => {
     assert.deepEqual(filterTestFiles(findTestFiles(root), ['no-such-thing'], root, root), []);
   });

@@ -27,7 +27,9 @@ export function findTestFiles(root: string): string[] {
 /**
  * Keeps the files matching any filter. A filter that names an existing file or folder (relative to
  * `cwd`) selects that file or everything under it; any other filter selects files whose path
- * relative to `root` contains it (e.g. `redis` or `.int.test`). No filters keeps everything.
+ * relative to `root` contains it (e.g. `redis` or `.int.test`). An existing `*.test.ts` file named
+ * explicitly is selected even where discovery does not look (e.g. a fixture in a temp folder).
+ * No filters keeps everything.
  */
 export function filterTestFiles(files: string[], filters: string[], root: string, cwd = process.cwd()): string[] {
   if (filters.length === 0) return files;
@@ -44,5 +46,18 @@ export function filterTestFiles(files: string[], filters: string[], root: string
     if (exists) return (file: string) => (isDir ? file.startsWith(abs + path.sep) : file === abs);
     return (file: string) => path.relative(root, file).includes(filter);
   });
-  return files.filter((file) => matchers.some((match) => match(file)));
+  const selected = files.filter((file) => matchers.some((match) => match(file)));
+  for (const filter of filters) {
+    const abs = path.resolve(cwd, filter);
+    if (abs.endsWith('.test.ts') && !selected.includes(abs) && isFile(abs)) selected.push(abs);
+  }
+  return selected;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
 }
