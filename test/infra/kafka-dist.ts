@@ -103,8 +103,9 @@ async function download(home: string, pom: string): Promise<void> {
   await ensureJavaAndMaven();
   const pomFile = path.join(home, 'pom.xml');
   writeFileSync(pomFile, pom);
+  // Leftovers of interrupted downloads (we hold the lock, so none of them is still in progress).
+  for (const entry of readdirSync(home)) if (entry.startsWith('libs.tmp-')) rmSync(path.join(home, entry), { recursive: true, force: true });
   const tmp = path.join(home, `libs.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
   const result = await run('mvn', ['-B', '-q', '-f', pomFile, 'dependency:copy-dependencies', `-DoutputDirectory=${tmp}`], { cwd: home });
   if (result.code !== 0) {
     rmSync(tmp, { recursive: true, force: true });

@@ -185,5 +185,5 @@ export function tailOf(file: string, lines = 20): string {
 
 /** True when `which`-style lookup finds the command on PATH. */
 export async function onPath(cmd: string): Promise<boolean> {
-  return (await run('sh', ['-c', `command -v ${cmd}`])).code === 0;
+  return (await run('/bin/sh', ['-c', `command -v ${cmd}`])).code === 0;
 }

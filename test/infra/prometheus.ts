@@ -21,7 +21,7 @@ export const prometheusPackage = { name: 'prometheus', binaries: ['prometheus', 
 /** Absolute paths of prometheus and promtool, installing the package when missing. */
 export async function ensurePrometheus(): Promise<Running<PrometheusBinaries>> {
   await ensureDebPackage(prometheusPackage);
-  const which = async (cmd: string) => (await runOk('sh', ['-c', `command -v ${cmd}`])).trim();
+  const which = async (cmd: string) => (await runOk('/bin/sh', ['-c', `command -v ${cmd}`])).trim();
   return { state: { bin: await which('prometheus'), promtool: await which('promtool') }, procs: [] };
 }
 
