@@ -19,6 +19,7 @@ import { channelsOf, roomChannel, sessionOfChannel } from '../core/channels.ts';
 import { messageFrame } from '../core/envelope.ts';
 import type { ChannelEntry } from '../core/record.ts';
 import { ackKey, currentEpochAcks } from './acks.ts';
+import { startDeliverySpan } from '../observability/tracing.ts';
 import type { ClientPublisher } from './publish.ts';
 
 export interface ConnectionDeps {
@@ -75,7 +76,10 @@ export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler &
   }
 
   function deliverEntry(state: ConnState, entry: ChannelEntry, path: DeliveryPath): boolean {
-    if (!send(state, messageFrame(entry, state.conn.session.sessionId))) return false;
+    const span = startDeliverySpan(entry.message.traceId, { channel: entry.channel, seq: entry.seq, path });
+    const sent = send(state, messageFrame(entry, state.conn.session.sessionId));
+    span.end();
+    if (!sent) return false;
     deps.metrics.messagesDeliveredTotal.inc();
     if (path === 'replay') deps.metrics.messagesReplayedTotal.inc();
     const sourceMs = Date.parse(entry.message.timestamp);

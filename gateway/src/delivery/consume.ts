@@ -23,6 +23,7 @@ import { dlqRecordOf } from '../core/dlq.ts';
 import { sessionOfChannel } from '../core/channels.ts';
 import { sourceId, type SourceRecord, type StoredMessage } from '../core/record.ts';
 import type { TopicRuntime } from './topics.ts';
+import { startRecordTrace, type RecordTrace } from '../observability/tracing.ts';
 
 export interface ConsumeDeps {
   history: History;
@@ -102,15 +103,17 @@ export function createConsumption(deps: ConsumeDeps, s: ConsumeSettings): Consum
     return out;
   }
 
-  async function deliver(record: SourceRecord): Promise<Outcome> {
+  async function deliver(record: SourceRecord, trace: RecordTrace): Promise<Outcome> {
     const topic = deps.topics.settings(record.topic);
-    const decoded = await decodeRecord(record, topic.decode, deps.binaryDecoder);
+    const decoded = await trace.stage('decode', () => decodeRecord(record, topic.decode, deps.binaryDecoder));
     if (!decoded.ok) return decoded;
-    const routed = routeRecord(record, decoded.data, topic.routing);
+    const routed = await trace.stage('route', () => routeRecord(record, decoded.data, topic.routing));
     if (!routed.ok) return routed;
     const message = storedMessageOf(record, decoded.data);
+    // With tracing on, the consume span's trace (continuing the record's) goes into the frame.
+    if (trace.traceId !== undefined) message.traceId = trace.traceId;
     // One breaker call per record: the session lookups and appends share the same Redis.
-    return breaker.execute(() => append(record, routed.channels, message));
+    return trace.stage('history', () => breaker.execute(() => append(record, routed.channels, message)));
   }
 
   async function append(record: SourceRecord, routedChannels: string[], message: StoredMessage): Promise<Outcome> {
@@ -134,10 +137,12 @@ export function createConsumption(deps: ConsumeDeps, s: ConsumeSettings): Consum
     for (const record of batch.records) {
       if (stopped || !batch.isActive() || breaker.state !== CircuitState.Closed) return;
       let outcome: Outcome;
+      const trace = startRecordTrace(record);
       try {
-        outcome = await deliver(record);
+        outcome = await deliver(record, trace);
       } catch (err) {
         // Redis (or the session store) failed: leave this record unresolved; it is fetched again.
+        trace.end('retry', err);
         deps.logger.warn({ err, topic: record.topic, partition: record.partition, offset: record.offset }, 'history append failed');
         return;
       }
@@ -145,6 +150,7 @@ export function createConsumption(deps: ConsumeDeps, s: ConsumeSettings): Consum
         await deps.producer.send(s.dlqTopic, dlqRecordOf(record, outcome.reason, outcome.error));
         deps.metrics.dlqRecordsTotal.inc({ reason: outcome.reason });
       }
+      trace.end(outcome.ok === true ? 'delivered' : outcome.ok === false ? `dlq:${outcome.reason}` : 'dropped');
       deps.metrics.recordsConsumedTotal.inc({ topic: record.topic });
       batch.resolve(record.offset);
     }

@@ -65,6 +65,16 @@ describe('delivery on in-memory twins', () => {
     );
   });
 
+  it('carries the W3C trace id of the record into the frame', async () => {
+    const f = await createFixture();
+    const { conn } = await f.connect(await f.session('T'));
+    f.produce({ 'ces-session-id': 'T', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }, 'traced');
+    f.produce({ 'ces-session-id': 'T' }, 'untraced');
+    await f.settle();
+    assert.deepEqual(conn.messages().map((m) => m.traceId), ['4bf92f3577b34da6a3ce929d0e0e4736', undefined]);
+    await f.close();
+  });
+
   it('buffers for an offline session and replays on connect, then goes live without gap or duplicate', async () => {
     const f = await createFixture();
     const s = await f.session('OFF');
