@@ -17,6 +17,8 @@ import { FakeConnection } from './delivery-fixture.ts';
 
 export interface RealFixture {
   config: GatewayConfig;
+  /** The overrides `config` was loaded with (to start the same gateway in another process). */
+  configOverrides: object;
   sessions: MemorySessionStore;
   kafka: ReturnType<typeof createKafka>;
   /** Starts one more delivery instance (same group, Redis and sessions): a gateway. */
@@ -31,7 +33,7 @@ export interface RealFixture {
 export async function realFixture(brokers: string[], redisUrl: string, overrides: Record<string, object> = {}): Promise<RealFixture> {
   const name = uniqueName('dlv');
   const topic = `${name}-events`;
-  const config = loadConfig([], {}, {
+  const configOverrides = {
     node: name,
     redis: { url: redisUrl, keyPrefix: name, commandTimeoutMs: 500 },
     kafka: {
@@ -41,7 +43,9 @@ export async function realFixture(brokers: string[], redisUrl: string, overrides
     },
     history: { maxEntries: 50, breakerFailures: 2, breakerHalfOpenMs: 300, ...overrides.history },
     producer: { retryAttempts: 2, timeoutMs: 5000 },
-  });
+    ...(overrides.delivery ? { delivery: overrides.delivery } : {}),
+  };
+  const config = loadConfig([], {}, configOverrides);
   const kafka = createKafka(config.kafka);
   await ensureTopics(kafka, [
     { topic, numPartitions: 3 },
@@ -63,7 +67,7 @@ export async function realFixture(brokers: string[], redisUrl: string, overrides
   }
 
   return {
-    config, sessions, kafka, waitFor,
+    config, configOverrides, sessions, kafka, waitFor,
     async start(url = redisUrl) {
       const redis = createRedis({ ...config.redis, url });
       const d = createDelivery({ ...config, redis: { ...config.redis, url } }, { sessions, metrics: createMetrics(undefined, { defaultMetrics: false }), logger, redis: redis.cmd });
