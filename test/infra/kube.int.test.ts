@@ -17,6 +17,7 @@ import {
   type KubernetesObject,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { needs, uniqueName } from '../support/infra.ts';
 import { waitUntil } from './kube-test-support.ts';
 
@@ -76,15 +77,14 @@ describe('kube-apiserver + etcd (real)', { skip: kube.skip, timeout: 60_000 }, (
   it('creates a custom object and a watch sees it ADDED', async () => {
     const name = uniqueName('watched');
     const seen: { phase: string; name: string }[] = [];
-    const watch = await new Watch(kc).watch(
-      `/apis/${group}/${version}/namespaces/${namespace}/${plural}`,
-      {},
-      (phase, obj: Widget) => seen.push({ phase, name: obj.metadata?.name ?? '' }),
-      () => undefined,
-    );
+    const ended: unknown[] = [];
+    const watch = await openWatch(kc, `/apis/${group}/${version}/namespaces/${namespace}/${plural}`, (phase, obj) => seen.push({ phase, name: obj.metadata?.name ?? '' }), ended);
     try {
       await custom.createNamespacedCustomObject({ group, version, namespace, plural, body: { apiVersion, kind: 'Widget', metadata: { name }, spec: { size: 1 } } });
-      await waitUntil('ADDED event', async () => seen.some((e) => e.phase === 'ADDED' && e.name === name));
+      await waitUntil('ADDED event', async () => {
+        if (ended.length > 0) throw new Error(`watch ended before the ADDED event: ${String(ended[0])}`);
+        return seen.some((e) => e.phase === 'ADDED' && e.name === name);
+      });
       const stored = (await custom.getNamespacedCustomObject({ group, version, namespace, plural, name })) as Widget;
       assert.equal(stored.spec?.size, 1);
     } finally {
@@ -128,6 +128,24 @@ describe('kube-apiserver + etcd (real)', { skip: kube.skip, timeout: 60_000 }, (
     await assert.rejects(stranger.listNamespacedCustomObject({ group, version, namespace, plural }), (err) => statusOf(err) === 401);
   });
 });
+
+/**
+ * Opens a watch, retrying while the apiserver answers 429: right after a CRD becomes Established
+ * its watch cache is still initializing and watches are refused with "Too Many Requests" for a
+ * moment (an operator's informer must retry the same way). Later endings are recorded in `ended`.
+ */
+async function openWatch(kc: KubeConfig, path: string, onEvent: (phase: string, obj: Widget) => void, ended: unknown[]): Promise<AbortController> {
+  for (let attempt = 1; ; attempt++) {
+    const early: unknown[] = [];
+    let opened = false;
+    const controller = await new Watch(kc).watch(path, {}, onEvent, (err: unknown) => (opened ? ended : early).push(err));
+    opened = true;
+    const status = (early[0] as { statusCode?: number } | undefined)?.statusCode;
+    if (early.length === 0) return controller;
+    if (status !== 429 || attempt >= 50) throw new Error(`watch ${path} refused: ${String(early[0])}`);
+    await sleep(200);
+  }
+}
 
 function widgetCrd(group: string, plural: string, version: string): V1CustomResourceDefinition {
   return {

@@ -108,7 +108,10 @@ function apiserverArgs(o: { port: number; etcdUrl: string; pki: string; tokenFil
   return [
     `--etcd-servers=${o.etcdUrl}`,
     '--bind-address=127.0.0.1',
+    // The endpoint reconciler publishes the `kubernetes` Service endpoints, which may not be loopback;
+    // nothing in-cluster needs them here, so it is off and everything stays on 127.0.0.1.
     '--advertise-address=127.0.0.1',
+    '--endpoint-reconciler-type=none',
     `--secure-port=${o.port}`,
     `--cert-dir=${o.pki}`,
     `--token-auth-file=${o.tokenFile}`,
