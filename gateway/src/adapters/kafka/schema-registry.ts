@@ -7,5 +7,7 @@ import type { BinaryDecoder } from '../../core/decode.ts';
 
 export function schemaRegistryDecoder(url: string): BinaryDecoder {
   const registry = new SchemaRegistry({ host: url });
-  return async (value) => registry.decode(value);
+  // Avro/Protobuf decoders return class instances; history stores JSON, so hand on plain JSON
+  // (the same shape field routing, JSON Schema validation and clients will see).
+  return async (value) => JSON.parse(JSON.stringify(await registry.decode(value))) as unknown;
 }
