@@ -110,6 +110,13 @@ describe('test runner (test/run.ts)', { skip: redis.skip }, () => {
     assert.equal(existsSync(path.join(dir, 'redis.json')), false);
   });
 
+  it('a test file that leaks a handle does not hang the run', async () => {
+    const file = fixture('leak.test.ts', `it('leaks an interval', () => { setInterval(() => {}, 1000); });`);
+    const { code, out } = await runRunner([file]);
+    assert.equal(code, 0, out);
+    assert.match(out, /ℹ pass 1/);
+  });
+
   it('refuses filters that match no test file', async () => {
     const { code, out } = await runRunner(['no/such/thing-at-all']);
     assert.equal(code, 1);
