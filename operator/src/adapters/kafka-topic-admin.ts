@@ -5,8 +5,11 @@
  * (configSource DYNAMIC_TOPIC_CONFIG) and writes them with AlterConfigs, which replaces the full
  * override set — exactly the declarative semantics of `spec.kafka.topics[].config`.
  */
-import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+// kafkajs is CommonJS: named exports resolve only through the default import under Node ESM.
+import kafkajs from 'kafkajs';
 import type { Admin, SASLOptions } from 'kafkajs';
+
+const { ConfigResourceTypes, Kafka, logLevel } = kafkajs;
 import { TopicAdminError } from '../ports/topic-admin.ts';
 import type { TopicAdmin, TopicAdminFactory } from '../ports/topic-admin.ts';
 import type { DesiredTopic, ObservedTopic } from '../controllers/cesstream/topic-plan.ts';
@@ -55,7 +58,7 @@ class KafkaTopicAdmin implements TopicAdmin {
   describe(names: readonly string[]): Promise<Map<string, ObservedTopic>> {
     return this.#call('describe topics', async () => {
       const existing = new Set(await this.#admin.listTopics());
-      const present = names.filter((n) => existing.has(n));
+      const present = [...new Set(names)].filter((n) => existing.has(n));
       const out = new Map<string, ObservedTopic>();
       if (present.length === 0) return out;
       const metadata = await this.#admin.fetchTopicMetadata({ topics: present });
@@ -113,7 +116,8 @@ class KafkaTopicAdmin implements TopicAdmin {
   delete(names: readonly string[]): Promise<void> {
     return this.#call('delete topics', async () => {
       const existing = new Set(await this.#admin.listTopics());
-      const present = names.filter((n) => existing.has(n));
+      // Kafka rejects a DeleteTopics request that names a topic twice (INVALID_REQUEST).
+      const present = [...new Set(names)].filter((n) => existing.has(n));
       if (present.length > 0) await this.#admin.deleteTopics({ topics: present, timeout: this.#timeoutMs });
     });
   }

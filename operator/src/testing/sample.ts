@@ -3,7 +3,9 @@
  */
 import type { CesStream, CesStreamSpec } from '@ces/contracts/crd/v1alpha1';
 
-type DeepPartial<T> = { -readonly [K in keyof T]?: T[K] extends readonly (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+type DeepPartial<T> = {
+  -readonly [K in keyof T]?: NonNullable<T[K]> extends readonly (infer U)[] ? U[] : NonNullable<T[K]> extends object ? DeepPartial<NonNullable<T[K]>> : T[K];
+};
 
 export function sampleSpec(brokers: readonly string[] = ['kafka:9092']): CesStreamSpec {
   return {
@@ -38,12 +40,15 @@ export function sampleStream(patch: { name?: string; namespace?: string; spec?: 
   };
 }
 
-/** Objects merge recursively; arrays and scalars replace. */
+/** Objects merge recursively; arrays and scalars replace; `undefined` deletes. */
 function merge(base: unknown, patch: unknown): unknown {
   if (patch === undefined) return base;
   if (!isObject(base) || !isObject(patch)) return patch;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(patch)) out[k] = merge(base[k], v);
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) delete out[k]; // an explicit undefined removes the field
+    else out[k] = merge(base[k], v);
+  }
   return out;
 }
 
