@@ -146,9 +146,17 @@ export async function status(): Promise<StatusLine[]> {
       const def = components[component] as ComponentDef<unknown>;
       const healthy = running && (await def.healthy(record.state).catch(() => false));
       const pids = record.procs.map((p) => p.pid).join(',');
-      return { component, running, healthy, detail: `${JSON.stringify(record.state)}${pids ? ` pids=${pids}` : ''} since ${record.startedAt}` };
+      const shown = JSON.stringify(record.state, redactSecrets);
+      return { component, running, healthy, detail: `${shown}${pids ? ` pids=${pids}` : ''} since ${record.startedAt}` };
     }),
   );
+}
+
+/** JSON.stringify replacer: bearer tokens stay in state.json (tests need them), never on a terminal. */
+export function redactSecrets(key: string, value: unknown): unknown {
+  if (key === 'token') return '<redacted>';
+  if (key === 'users' && value && typeof value === 'object') return Object.fromEntries(Object.keys(value).map((u) => [u, '<redacted>']));
+  return value;
 }
 
 /** Shell `export` lines for the running infrastructure (`eval "$(npm run --silent infra -- env)"`). */

@@ -1,7 +1,7 @@
 /** Pure renderers of the infrastructure: server configs, the Maven POM, shell exports. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { envExports } from './infra.ts';
+import { envExports, redactSecrets } from './infra.ts';
 import { defaultKafkaVersion, renderPom } from './kafka-dist.ts';
 import { randomClusterId, renderServerProperties } from './kafka.ts';
 import { renderPrometheusConfig } from './prometheus.ts';
@@ -94,5 +94,14 @@ describe('infra env exports', () => {
       `export CES_KAFKA_BROKERS='127.0.0.1:1,127.0.0.1:2'`,
       `export CES_REDIS_URL='redis://127.0.0.1:3'`,
     ]);
+  });
+});
+
+describe('status output', () => {
+  it('never shows bearer tokens', () => {
+    const shown = JSON.stringify({ server: 'https://127.0.0.1:1', token: 'secret-admin', users: { viewer: 'secret-viewer' } }, redactSecrets);
+    assert.doesNotMatch(shown, /secret-/);
+    assert.match(shown, /"viewer":"<redacted>"/);
+    assert.match(shown, /"server":"https:\/\/127\.0\.0\.1:1"/);
   });
 });
