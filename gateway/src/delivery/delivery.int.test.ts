@@ -100,3 +100,31 @@ describe('delivery with real Kafka and Redis', { skip: kafka.skip || redis.skip,
     await second.stop();
   });
 });
+
+const cluster = needs('redisCluster');
+
+describe('delivery on Redis Cluster (sharded pub/sub)', { skip: kafka.skip || cluster.skip, timeout: 60_000 }, () => {
+  it('delivers live, then resumes after a reconnect with no gap and no duplicate', async () => {
+    const url = cluster.value!.nodes.map((n) => `redis://${n.host}:${n.port}`).join(',');
+    const f = await realFixture(kafka.value!.brokers, url, { redis: { mode: 'cluster' } });
+    try {
+      const d = await f.start();
+      const s = await f.session('CL', 'CC', ['room-a']);
+      const first = await f.connect(d, s);
+      for (let n = 1; n <= 3; n++) await f.produce({ 'ces-session-id': 'CL' }, JSON.stringify(n), 'CL');
+      await f.produce({ 'ces-room': 'room-a' }, JSON.stringify('room'), 'room-a');
+      await f.waitFor('live entries', () => first.conn.messages().length === 4);
+      const last = first.conn.messages().filter((m) => m.channel === 's:CL').at(-1)!;
+      d.handler.close(first.conn);
+      for (let n = 4; n <= 6; n++) await f.produce({ 'ces-session-id': 'CL' }, JSON.stringify(n), 'CL');
+      await f.waitFor('history filled', async () => (await d.parts.history.window('s:CL')).top === 6);
+      const second = await f.connect(d, s, { 's:CL': { seq: last.seq, epoch: last.epoch } });
+      await f.produce({ 'ces-session-id': 'CL' }, JSON.stringify(7), 'CL');
+      await f.waitFor('replay + live', () => second.conn.messages().length === 4);
+      assert.deepEqual(second.conn.messages().map((m) => m.data), [4, 5, 6, 7]);
+      assert.equal(second.welcome.recovered, true);
+    } finally {
+      await f.close();
+    }
+  });
+});

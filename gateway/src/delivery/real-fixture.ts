@@ -35,7 +35,7 @@ export async function realFixture(brokers: string[], redisUrl: string, overrides
   const topic = `${name}-events`;
   const configOverrides = {
     node: name,
-    redis: { url: redisUrl, keyPrefix: name, commandTimeoutMs: 500 },
+    redis: { url: redisUrl, keyPrefix: name, commandTimeoutMs: 500, ...overrides.redis },
     kafka: {
       brokers, topics: [topic], groupId: `${name}-group`, clientId: name, dlqTopic: `${name}-dlq`, inboundTopic: `${name}-inbound`,
       sessionTimeoutMs: 6000, rebalanceTimeoutMs: 6000, heartbeatIntervalMs: 500, maxWaitMs: 100, retryInitialMs: 100, retryMaxMs: 1000,
@@ -92,8 +92,11 @@ export async function realFixture(brokers: string[], redisUrl: string, overrides
     async close() {
       for (const { d, redis } of started.reverse()) {
         await d.stop().catch(() => undefined);
-        const keys = await redis.cmd.keys(`${name}:*`).catch(() => [] as string[]);
-        for (const key of keys) await redis.cmd.del(key).catch(() => undefined);
+        const nodes = 'nodes' in redis.cmd ? redis.cmd.nodes('master') : [redis.cmd];
+        for (const node of nodes) {
+          const keys = await node.keys(`${name}:*`).catch(() => [] as string[]);
+          for (const key of keys) await redis.cmd.del(key).catch(() => undefined);
+        }
         await redis.close();
       }
       await producer.disconnect();
