@@ -13,6 +13,7 @@ import {
   KubeConfig,
   KubernetesObjectApi,
   PatchStrategy,
+  RbacAuthorizationV1Api,
   Watch,
   type KubernetesObject,
   type V1CustomResourceDefinition,
@@ -119,6 +120,14 @@ describe('kube-apiserver + etcd (real)', { skip: kube.skip, timeout: 60_000 }, (
     assert.equal(list.items.filter((w) => w.metadata?.name?.startsWith('bad-')).length, 0);
   });
 
+  it('refuses an oversized object and stores nothing', async () => {
+    const name = uniqueName('huge');
+    // 4 MiB: above the apiserver's 3 MiB request-body limit for writes.
+    const body = { apiVersion, kind: 'Widget', metadata: { name }, spec: { color: 'x'.repeat(4 * 1024 * 1024) } };
+    await assert.rejects(custom.createNamespacedCustomObject({ group, version, namespace, plural, body }), (err) => statusOf(err) === 413);
+    await assert.rejects(custom.getNamespacedCustomObject({ group, version, namespace, plural, name }), (err) => statusOf(err) === 404);
+  });
+
   it('authenticates tokens and enforces RBAC: a test user is forbidden, a bad token unauthorized', async () => {
     const operatorToken = kube.value!.users['ces-operator'];
     assert.ok(operatorToken, 'infra provisions the ces-operator user');
@@ -126,6 +135,27 @@ describe('kube-apiserver + etcd (real)', { skip: kube.skip, timeout: 60_000 }, (
     await assert.rejects(asOperator.listNamespacedCustomObject({ group, version, namespace, plural }), (err) => statusOf(err) === 403);
     const stranger = kubeConfig('not-a-valid-token').makeApiClient(CustomObjectsApi);
     await assert.rejects(stranger.listNamespacedCustomObject({ group, version, namespace, plural }), (err) => statusOf(err) === 401);
+  });
+
+  it('an RBAC grant takes effect for exactly the user and verbs it names', async () => {
+    const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+    const role = uniqueName('widget-reader');
+    await rbac.createNamespacedRole({ namespace, body: { metadata: { name: role }, rules: [{ apiGroups: [group], resources: [plural], verbs: ['get', 'list'] }] } });
+    await rbac.createNamespacedRoleBinding({
+      namespace,
+      body: {
+        metadata: { name: role },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role },
+        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'ces-viewer' }],
+      },
+    });
+    const asViewer = kubeConfig(kube.value!.users['ces-viewer']).makeApiClient(CustomObjectsApi);
+    // The authorizer reads roles through its own watch, so the grant becomes visible within moments.
+    await waitUntil('the grant to apply', async () => Array.isArray(((await asViewer.listNamespacedCustomObject({ group, version, namespace, plural })) as { items: unknown }).items));
+    const body = { apiVersion, kind: 'Widget', metadata: { name: uniqueName('denied') }, spec: { size: 1 } };
+    await assert.rejects(asViewer.createNamespacedCustomObject({ group, version, namespace, plural, body }), (err) => statusOf(err) === 403);
+    const asOperator = kubeConfig(kube.value!.users['ces-operator']).makeApiClient(CustomObjectsApi);
+    await assert.rejects(asOperator.listNamespacedCustomObject({ group, version, namespace, plural }), (err) => statusOf(err) === 403);
   });
 });
 
