@@ -17,6 +17,8 @@ export interface ComponentDef<S> {
   healthy(state: S): Promise<boolean>;
   /** Cleanup after its processes are stopped (optional). */
   afterStop?(state: S): Promise<void>;
+  /** How long `down` waits after SIGTERM before SIGKILL. @default 10_000 */
+  stopGraceMs?: number;
 }
 
 type Defs = { [C in Component]: ComponentDef<NonNullable<InfraState[C]>> };
@@ -32,6 +34,8 @@ export const components: Defs = {
       return { state: kube.state, procs: kube.procs };
     },
     healthy: (s) => kubeHealthy(s),
+    // kube-apiserver drains watches for ~15 s on SIGTERM; its data is wiped at the next start anyway.
+    stopGraceMs: 2_000,
   },
   helm: { start: async () => ({ state: await ensureHelm(), procs: [] }), healthy: async (s) => existsSync(s.bin) },
 };

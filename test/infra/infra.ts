@@ -86,7 +86,7 @@ export async function down(wanted: readonly Component[] = allComponents, opts: D
       }),
     ),
   );
-  const reasons = Object.fromEntries(stopped.map((c) => [c, 'stopped by "npm run infra -- down"']));
+  const reasons = Object.fromEntries(stopped.map((c) => [c, `stopped (start it with: npm run infra -- up ${c})`]));
   await withLock(lockOf('state'), async () => writeState(reasons));
   return stopped;
 }
@@ -94,7 +94,7 @@ export async function down(wanted: readonly Component[] = allComponents, opts: D
 async function stopRecorded(component: Component): Promise<boolean> {
   const record = readRecord(component);
   if (!record) return false;
-  await Promise.all(record.procs.map((p) => stopOwned(p)));
+  await Promise.all(record.procs.map((p) => stopOwned(p, components[component].stopGraceMs ?? 10_000)));
   await components[component].afterStop?.(record.state as never);
   removeRecord(component);
   if (component === 'kafka') rmSync(path.join(componentDir('kafka'), 'data'), { recursive: true, force: true });
