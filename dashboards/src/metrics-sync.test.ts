@@ -1,13 +1,13 @@
 /**
  * Dashboards and alert rules may only query metrics the code exports (aesthetics rule 11): every
  * metric name in every panel target and alert expression must be in the gateway's registry
- * (`createMetrics`, with Node's default metrics) or the operator's contract names. Histograms
+ * (`createMetrics`, with Node's default metrics) or the operator's registry. Histograms
  * export `_bucket`, `_sum` and `_count` series.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
-import { OperatorMetrics } from '@ces/contracts/metrics';
+import { createMetrics as createOperatorMetrics } from '@ces/operator/metrics';
 import { createMetrics } from '@ces/gateway/observability/metrics';
 import { shippedExpressions } from './expressions.ts';
 import { metricNames } from './promql.ts';
@@ -20,7 +20,7 @@ async function exportedSeriesNames(): Promise<Set<string>> {
     if (type === 'summary') for (const s of ['_sum', '_count']) names.add(name + s);
   };
   for (const m of await createMetrics(new Registry()).registry.getMetricsAsJSON()) add(m.name, String(m.type));
-  for (const m of Object.values(OperatorMetrics)) add(m.name, m.type);
+  for (const m of await createOperatorMetrics({ defaultMetrics: false }).registry.getMetricsAsJSON()) add(m.name, String(m.type));
   return names;
 }
 
