@@ -90,6 +90,7 @@ export const deliverySchema = {
       env: 'CES_DELIVERY_UNKNOWN_SESSION_POLICY',
     },
     replayBatch: nat('Entries read from history per round trip while replaying.', 200, 'CES_DELIVERY_REPLAY_BATCH'),
+    appendConcurrency: nat('Records of one Kafka batch appended to history concurrently (per-channel order is kept; 1 = strictly sequential).', 64, 'CES_DELIVERY_APPEND_CONCURRENCY'),
   },
   producer: {
     breakerFailures: nat('Consecutive produce failures that open the producer circuit breaker.', 5, 'CES_PRODUCER_BREAKER_FAILURES'),

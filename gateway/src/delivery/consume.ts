@@ -41,6 +41,8 @@ export interface ConsumeSettings {
   unknownSessionPolicy: 'dlq' | 'drop' | 'store';
   breakerFailures: number;
   breakerHalfOpenMs: number;
+  /** Records of one batch in flight at once (appends run concurrently across channels). */
+  appendConcurrency: number;
 }
 
 export interface Consumption {
@@ -103,7 +105,9 @@ export function createConsumption(deps: ConsumeDeps, s: ConsumeSettings): Consum
     return out;
   }
 
-  async function deliver(record: SourceRecord, trace: RecordTrace): Promise<Outcome> {
+  type Routed = Outcome | { channels: string[]; message: StoredMessage };
+
+  async function decodeAndRoute(record: SourceRecord, trace: RecordTrace): Promise<Routed> {
     const topic = deps.topics.settings(record.topic);
     const decoded = await trace.stage('decode', () => decodeRecord(record, topic.decode, deps.binaryDecoder));
     if (!decoded.ok) return decoded;
@@ -112,8 +116,7 @@ export function createConsumption(deps: ConsumeDeps, s: ConsumeSettings): Consum
     const message = storedMessageOf(record, decoded.data);
     // With tracing on, the consume span's trace (continuing the record's) goes into the frame.
     if (trace.traceId !== undefined) message.traceId = trace.traceId;
-    // One breaker call per record: the session lookups and appends share the same Redis.
-    return trace.stage('history', () => breaker.execute(() => append(record, routed.channels, message)));
+    return { channels: routed.channels, message };
   }
 
   async function append(record: SourceRecord, routedChannels: string[], message: StoredMessage): Promise<Outcome> {
@@ -133,18 +136,44 @@ export function createConsumption(deps: ConsumeDeps, s: ConsumeSettings): Consum
     return { ok: true };
   }
 
+  /**
+   * Records are decoded and routed one after another (so per-channel order is fixed in offset
+   * order), then appended concurrently across channels: each channel's appends are chained, a
+   * failed append fails every later append of that channel, and offsets are resolved strictly in
+   * order, so an unresolved record is never overtaken within its channel.
+   */
   async function handler(batch: Batch): Promise<void> {
-    for (const record of batch.records) {
-      if (stopped || !batch.isActive() || breaker.state !== CircuitState.Closed) return;
-      let outcome: Outcome;
+    const tails = new Map<string, Promise<unknown>>();
+    const tasks: { trace: RecordTrace; outcome: Promise<Outcome> }[] = [];
+    let routing: Promise<unknown> = Promise.resolve();
+    const launch = (record: SourceRecord): void => {
       const trace = startRecordTrace(record);
+      const routedP: Promise<Routed> = routing.then(() => decodeAndRoute(record, trace));
+      routing = routedP.catch(() => undefined);
+      const outcome: Promise<Outcome> = routedP.then((routed) => {
+        if ('ok' in routed) return routed;
+        const before = routed.channels.map((c) => tails.get(c));
+        const run = Promise.all(before).then(() => trace.stage('history', () => breaker.execute(() => append(record, routed.channels, routed.message))));
+        for (const c of routed.channels) tails.set(c, run);
+        return run;
+      });
+      outcome.catch(() => undefined); // observed below, in order
+      tasks.push({ trace, outcome });
+    };
+    const records = batch.records;
+    for (let k = 0; k < records.length; k++) {
+      while (tasks.length < records.length && tasks.length - k < s.appendConcurrency && breaker.state === CircuitState.Closed) launch(records[tasks.length]!);
+      if (stopped || !batch.isActive() || k >= tasks.length) break;
+      const record = records[k]!;
+      const { trace, outcome: pending } = tasks[k]!;
+      let outcome: Outcome;
       try {
-        outcome = await deliver(record, trace);
+        outcome = await pending;
       } catch (err) {
         // Redis (or the session store) failed: leave this record unresolved; it is fetched again.
         trace.end('retry', err);
         deps.logger.warn({ err, topic: record.topic, partition: record.partition, offset: record.offset }, 'history append failed');
-        return;
+        break;
       }
       if (outcome.ok === false) {
         await deps.producer.send(s.dlqTopic, dlqRecordOf(record, outcome.reason, outcome.error));
@@ -154,6 +183,8 @@ export function createConsumption(deps: ConsumeDeps, s: ConsumeSettings): Consum
       deps.metrics.recordsConsumedTotal.inc({ topic: record.topic });
       batch.resolve(record.offset);
     }
+    // No append of this batch may still run when its records are fetched again.
+    await Promise.allSettled(tasks.map((t) => t.outcome));
     deps.metrics.consumerLagRecords.set({ topic: batch.topic, partition: batch.partition }, Number(batch.lag()));
   }
 

@@ -120,6 +120,7 @@ export function createDelivery(config: GatewayConfig, deps: DeliveryDeps): Deliv
       unknownSessionPolicy: config.delivery.unknownSessionPolicy,
       breakerFailures: h.breakerFailures,
       breakerHalfOpenMs: h.breakerHalfOpenMs,
+      appendConcurrency: Math.max(1, config.delivery.appendConcurrency),
     },
   );
   const publisher = createClientPublisher({ producer, dedupe, metrics: deps.metrics, inboundTopic: config.kafka.inboundTopic });
