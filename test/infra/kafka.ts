@@ -4,7 +4,7 @@
  * ports: tests never depend on what an earlier run left in the broker.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureKafkaDist } from './kafka-dist.ts';
@@ -86,24 +86,44 @@ export interface StartKafkaOptions {
   dir?: string;
   /** @default 90_000 (a cold JVM on a busy 2-core machine) */
   readyTimeoutMs?: number;
+  /**
+   * Restart a broker that `startKafka` ran in `dir` before (it must be stopped): same ports, same
+   * cluster id, same data — for reliability tests that kill and restart Kafka under load.
+   * @default false (wipe `dir`, fresh ports, fresh cluster)
+   */
+  restart?: boolean;
+}
+
+/** The ports of a broker, remembered in `<dir>/ports.json` so a restart binds the same ones. */
+interface KafkaPorts {
+  port: number;
+  controllerPort: number;
 }
 
 /** Starts a detached broker and resolves once a KafkaJS admin can list topics on it. */
 export async function startKafka(opts: StartKafkaOptions = {}): Promise<Running<KafkaState>> {
   const dist = await ensureKafkaDist();
   const dir = opts.dir ?? componentDir('kafka');
-  const dataDir = path.join(dir, 'data');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
-  const [port, controllerPort] = (await freePorts(2)) as [number, number];
   const propsFile = path.join(dir, 'server.properties');
   const log4jFile = path.join(dir, 'log4j.properties');
   const logFile = path.join(dir, 'server.log');
-  writeFileSync(propsFile, renderServerProperties({ port, controllerPort, dataDir }));
-  writeFileSync(log4jFile, log4jProperties);
-
+  const portsFile = path.join(dir, 'ports.json');
   const classpath = ['-cp', `${dist.libs}/*`, `-Dlog4j.configuration=file:${log4jFile}`, `-Dkafka.logs.dir=${dir}`];
-  await runOk('java', ['-Xmx256m', ...classpath, 'kafka.tools.StorageTool', 'format', '-t', randomClusterId(), '-c', propsFile]);
+
+  let ports: KafkaPorts;
+  if (opts.restart) {
+    ports = JSON.parse(readFileSync(portsFile, 'utf8')) as KafkaPorts;
+  } else {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(path.join(dir, 'data'), { recursive: true });
+    const [port, controllerPort] = (await freePorts(2)) as [number, number];
+    ports = { port, controllerPort };
+    writeFileSync(portsFile, JSON.stringify(ports));
+    writeFileSync(propsFile, renderServerProperties({ ...ports, dataDir: path.join(dir, 'data') }));
+    writeFileSync(log4jFile, log4jProperties);
+    // TieredStopAtLevel=1: the formatter is a short-lived JVM; C1 only starts it faster.
+    await runOk('java', ['-Xmx256m', '-XX:TieredStopAtLevel=1', ...classpath, 'kafka.tools.StorageTool', 'format', '-t', randomClusterId(), '-c', propsFile]);
+  }
 
   const heap = (process.env.CES_KAFKA_HEAP_OPTS ?? '-Xms256m -Xmx1g').split(/\s+/).filter(Boolean);
   const jvm = ['-server', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-Djava.awt.headless=true'];
@@ -112,7 +132,7 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<Running<
     logFile,
     marker: propsFile,
   });
-  const brokers = [`127.0.0.1:${port}`];
+  const brokers = [`127.0.0.1:${ports.port}`];
   await waitUntil(`Kafka on ${brokers[0]}`, () => kafkaHealthy(brokers), {
     timeoutMs: opts.readyTimeoutMs ?? 90_000,
     intervalMs: 500,

@@ -5,13 +5,18 @@
  */
 import { readFileSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { OwnedProcess } from './procs.ts';
+import { stopOwned, type OwnedProcess } from './procs.ts';
 import { infraDir } from './paths.ts';
 
 /** A started component: the slice of InfraState tests read, and the processes to stop. */
 export interface Running<S> {
   state: S;
   procs: OwnedProcess[];
+}
+
+/** Stops a component started directly (e.g. a private broker in a reliability test): SIGTERM, then SIGKILL after `graceMs`. */
+export async function stopRunning(running: Running<unknown>, graceMs = 10_000): Promise<void> {
+  await Promise.all(running.procs.map((p) => stopOwned(p, graceMs)));
 }
 
 export interface ComponentRecord<S = unknown> extends Running<S> {

@@ -78,10 +78,13 @@ export async function redisPing(port: number): Promise<boolean> {
   return (await redisCli(port, 'ping')) === 'PONG';
 }
 
-/** Starts the single node. */
-export async function startRedis(opts: { dir?: string } = {}): Promise<Running<RedisState>> {
+/**
+ * Starts the single node. `port` lets a reliability test restart a node it stopped on the same
+ * address (the node comes back empty: nothing is persisted).
+ */
+export async function startRedis(opts: { dir?: string; port?: number } = {}): Promise<Running<RedisState>> {
   await ensureDebPackage(redisPackage);
-  const [port] = (await freePorts(1)) as [number];
+  const port = opts.port ?? ((await freePorts(1)) as [number])[0];
   const proc = await startNode(opts.dir ?? componentDir('redis'), port);
   return { state: { url: `redis://127.0.0.1:${port}`, host: '127.0.0.1', port }, procs: [proc] };
 }
