@@ -39,7 +39,8 @@ export interface MessageFrame {
   /** ISO-8601 time of the Kafka record. */
   timestamp: string;
   data: unknown;
-  source: { topic: string; partition: number; offset: string };
+  /** The Kafka topic the message came from (seed 000 §6.2: `"source": "kafka-topic-name"`). */
+  source: string;
   channel: string;
   seq: number;
   epoch: string;

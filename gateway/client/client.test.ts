@@ -26,7 +26,7 @@ function fakeSockets(): { factory: SocketFactory; server: FakeServer } {
 
 const msg = (channel: string, seq: number, epoch = 'E'): MessageFrame => ({
   type: 'message', messageId: `m${seq}`, sessionId: 'S', timestamp: new Date(0).toISOString(), data: seq,
-  source: { topic: 't', partition: 0, offset: String(seq) }, channel, seq, epoch,
+  source: 't', channel, seq, epoch,
 });
 const welcome = (channels: { channel: string; seq: number; epoch: string; recovered: boolean }[]) =>
   JSON.stringify({ type: 'welcome', protocol: 'ces.v1', sessionId: 'S', node: 'n', channels, recovered: channels.every((c) => c.recovered), heartbeatIntervalMs: 1000 });

@@ -17,8 +17,8 @@ import { browserSocket, type ClientSocket, type SocketFactory } from './adapters
 import { backoffDelay, type BackoffOptions } from './backoff.ts';
 
 export interface CesClientOptions {
-  /** WebSocket URL of the session, e.g. the `websocketUrl` from POST /api/register. */
-  url: string;
+  /** WebSocket URL of the session, e.g. the `websocketUrl` from POST /api/register; a function is asked again on every (re)connect (e.g. to rotate over gateways without a load balancer). */
+  url: string | (() => string);
   socket?: SocketFactory;
   backoff?: BackoffOptions;
   /** Debounce of cumulative acks. */
@@ -59,7 +59,7 @@ export class CesClient {
 
   connect(): void {
     this.#stopped = false;
-    const url = new URL(this.#options.url);
+    const url = new URL(typeof this.#options.url === 'function' ? this.#options.url() : this.#options.url);
     if (Object.keys(this.#positions).length > 0) url.searchParams.set('resume', base64url(JSON.stringify(this.#positions)));
     this.#socket = (this.#options.socket ?? browserSocket)(url.toString(), PROTOCOL, {
       onOpen: () => undefined,
@@ -74,6 +74,12 @@ export class CesClient {
     this.#flushAcks();
     clearTimeout(this.#reconnectTimer);
     this.#socket?.close(1000, 'client closed');
+  }
+
+  /** Drops the current connection as a network failure would; the client reconnects and resumes. */
+  drop(): void {
+    this.#flushAcks();
+    this.#socket?.close(4005, 'client dropped the connection');
   }
 
   /** Publishes to the inbound topic; resent with the same id after a reconnect until answered. */

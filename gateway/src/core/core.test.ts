@@ -105,7 +105,7 @@ describe('envelope', () => {
       sessionId: 'S9',
       timestamp: '2023-11-14T22:13:20.000Z',
       data: { a: 1 },
-      source: { topic: 'events', partition: 2, offset: '41' },
+      source: 'events',
       channel: 'c:C',
       seq: 7,
       epoch: 'e1',

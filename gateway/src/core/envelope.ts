@@ -53,7 +53,7 @@ export function messageFrame(entry: ChannelEntry, sessionId: string): MessageFra
     sessionId,
     timestamp: message.timestamp,
     data: message.data,
-    source: message.source,
+    source: message.source.topic,
     channel: entry.channel,
     seq: entry.seq,
     epoch: entry.epoch,
