@@ -8,7 +8,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { InfraState } from '../support/infra.ts';
-import { writeKubeconfig, writeServiceAccountKeys, writeTokens } from './kube-auth.ts';
+import { ADMIN_USER, writeKubeconfig, writeServiceAccountKeys, writeTokens } from './kube-auth.ts';
 import { ensureKubeBinaries } from './kube-build.ts';
 import { freePort, httpGet, startServer, stopServer, waitHealthy, type ServerProcess } from './kube-process.ts';
 
@@ -56,7 +56,7 @@ async function startOnce(bins: { kubeApiserver: string; etcd: string }, opts: St
   mkdirSync(pki, { recursive: true });
   const servers: ServerProcess[] = [];
   const stop = async (): Promise<void> => {
-    // apiserver first, so it does not log a storm of etcd connection errors while shutting down
+    // apiserver first: with etcd already gone it spends ~13 s retrying to delete its identity Lease.
     for (const server of [...servers].reverse()) await stopServer(server);
   };
   try {
@@ -71,7 +71,7 @@ async function startOnce(bins: { kubeApiserver: string; etcd: string }, opts: St
     const caFile = path.join(pki, 'apiserver.crt');
     await waitHealthy(apiserver, async () => (await httpGet(`${server}/readyz`, { ca: caFile, token: tokens.admin })).status === 200, timeoutMs);
     const kubeconfigPath = path.join(dataDir, 'kubeconfig.yaml');
-    writeKubeconfig(kubeconfigPath, { server, caFile, user: 'ces-admin', token: tokens.admin });
+    writeKubeconfig(kubeconfigPath, { server, caFile, user: ADMIN_USER, token: tokens.admin });
     const state = { server, token: tokens.admin, kubeconfigPath, caFile, users: tokens.users };
     return { state, stop, pids: servers.map((s) => s.pid), procs: servers.map((s) => ({ pid: s.pid, marker: dataDir })) };
   } catch (err) {
