@@ -6,6 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { needs, uniqueName } from '../support/infra.ts';
+import { createTopicsAndWait } from '../support/kafka.ts';
 
 const kafka = needs('kafka');
 
@@ -32,7 +33,7 @@ describe('real Kafka (KRaft, single node)', { skip: kafka.skip }, () => {
   it('creates a topic with 3 partitions, and a consumer group reads every keyed record back on its partition', async () => {
     const topic = uniqueName('infra-keyed');
     topics.push(topic);
-    assert.equal(await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true }), true);
+    assert.equal(await createTopicsAndWait(admin, [{ topic, numPartitions: 3 }]), true);
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });
     assert.equal(meta.topics[0]?.partitions.length, 3);
 
@@ -76,8 +77,8 @@ describe('real Kafka (KRaft, single node)', { skip: kafka.skip }, () => {
   it('refuses a topic that already exists and a topic name Kafka forbids', async () => {
     const topic = uniqueName('infra-dup');
     topics.push(topic);
-    assert.equal(await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] }), true);
-    assert.equal(await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] }), false);
+    assert.equal(await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }]), true);
+    assert.equal(await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }]), false);
     await assert.rejects(admin.createTopics({ topics: [{ topic: 'bad/name with spaces', numPartitions: 1 }] }));
   });
 

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { needs, uniqueName } from '../support/infra.ts';
+import { createTopicsAndWait } from '../support/kafka.ts';
 import { kafkaHealthy, startKafka } from './kafka.ts';
 import { stopRunning, type Running } from './records.ts';
 import { redisPing, startRedis } from './redis.ts';
@@ -34,7 +35,7 @@ describe('private Kafka broker restart', { skip: kafka.skip }, () => {
     const topic = uniqueName('restart');
     const admin = client.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicsAndWait(admin, [{ topic, numPartitions: 1 }]);
     await admin.disconnect();
     const producer = client.producer({ allowAutoTopicCreation: false });
     await producer.connect();
