@@ -117,6 +117,14 @@ describe('test runner (test/run.ts)', { skip: redis.skip }, () => {
     assert.match(out, /ℹ pass 1/);
   });
 
+  it('keeps kafkajs’ negative-timeout warning out of the output, and other warnings in', async () => {
+    const file = fixture('warn.test.ts', `it('warns', () => { setTimeout(() => {}, -5); process.emitWarning('a-real-warning'); });`);
+    const { code, out } = await runRunner([file]);
+    assert.equal(code, 0, out);
+    assert.doesNotMatch(out, /TimeoutNegativeWarning/);
+    assert.match(out, /a-real-warning/);
+  });
+
   it('refuses filters that match no test file', async () => {
     const { code, out } = await runRunner(['no/such/thing-at-all']);
     assert.equal(code, 1);
