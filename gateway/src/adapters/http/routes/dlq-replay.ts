@@ -3,7 +3,7 @@
  * range and/or a count, bounded by dlq.replayMaxRecords — to their original topics with
  * `ces-dlq-retry-count` + 1 and their original message id.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { GatewayError } from '../../../errors.ts';
 import type { Delivery } from '../../../delivery/index.ts';
 import type { HttpDeps, RouteRegistrar } from '../deps.ts';
@@ -50,7 +50,8 @@ export function dlqReplayRoutes(delivery: Pick<Delivery, 'replayDlq'>): RouteReg
     app.post(
       '/admin/dlq/replay',
       {
-        preHandler: deps.requireBackend,
+        // onRequest: authenticate before the body is parsed or validated (no schema oracle for strangers).
+        onRequest: deps.requireBackend as onRequestHookHandler,
         schema: {
           summary: 'Re-publish dead-lettered records to their original topics (admin).',
           tags: ['admin'],

@@ -53,6 +53,7 @@ describe('push and DLQ replay routes', () => {
     const cases: [Record<string, string>, unknown, number][] = [
       [{}, { target: { sessionId: 'S' }, event: 'e', data: 1 }, 401],
       [{ authorization: 'Bearer wrong' }, { target: { sessionId: 'S' }, event: 'e', data: 1 }, 401],
+      [{}, { nonsense: true }, 401],
       [auth, { target: {}, event: 'e', data: 1 }, 400],
       [auth, { target: { sessionId: 'S', room: 'r' }, event: 'e', data: 1 }, 400],
       [auth, { target: { sessionId: '{ch:x}' }, event: 'e', data: 1 }, 400],
@@ -88,6 +89,7 @@ describe('push and DLQ replay routes', () => {
   it('refuses unauthorized and out-of-bounds replays', async () => {
     const cases: [Record<string, string>, unknown, number][] = [
       [{}, { partition: 0 }, 401],
+      [{}, { partition: 'x' }, 401],
       [auth, { partition: -1 }, 400],
       [auth, { partition: 0, count: 6 }, 400],
       [auth, { partition: 0, fromOffset: '5', toOffset: '4' }, 400],

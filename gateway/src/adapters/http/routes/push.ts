@@ -3,7 +3,7 @@
  * → produced to the stream's topic with the idempotent, acks=all producer; answers where it went.
  * The record then flows like any other: consume → history → live.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { GatewayError } from '../../../errors.ts';
 import type { Delivery } from '../../../delivery/index.ts';
 import { pushBodySchema, type PushRequest } from '../../../delivery/publish.ts';
@@ -21,7 +21,8 @@ export function pushRoutes(delivery: Pick<Delivery, 'push'>): RouteRegistrar {
     app.post(
       '/api/push',
       {
-        preHandler: deps.requireBackend,
+        // onRequest: authenticate before the body is parsed or validated (no schema oracle for strangers).
+        onRequest: deps.requireBackend as onRequestHookHandler,
         schema: {
           summary: 'Push an event to a session, customer, room or everyone (backend).',
           tags: ['push'],
