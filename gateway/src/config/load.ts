@@ -144,3 +144,8 @@ export function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** The process's own configuration: argv (`--config`) and env. Only main.ts calls this. */
+export function loadProcessConfig(): GatewayConfig {
+  return loadConfig(process.argv.slice(2), process.env);
+}

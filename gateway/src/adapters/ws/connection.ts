@@ -1,0 +1,106 @@
+/**
+ * One accepted socket as delivery sees it (ports/delivery.ts ClientConnection).
+ * Guarantees: frames leave in call order; the welcome frame is always first (frames sent while
+ * the handler opens are held until it is sent); bytes handed to the socket but not yet flushed
+ * are bounded by `outboundQueueMaxBytes` — a send over the bound closes SLOW_CONSUMER and
+ * returns 'slow'; close() is idempotent and the first code wins.
+ */
+import type { WebSocket } from 'ws';
+import { CloseCodes, type CloseCodeName } from '@ces/contracts/close-codes';
+import type { ServerFrame, WelcomeFrame } from '@ces/contracts/protocol';
+import type { ClientConnection, SessionIdentity } from '../../ports/delivery.ts';
+
+/** If the peer does not complete the closing handshake in this time, the socket is destroyed. */
+const CLOSE_HANDSHAKE_MS = 2000;
+
+export class WsConnection implements ClientConnection {
+  readonly connId: string;
+  readonly session: SessionIdentity;
+  readonly #ws: WebSocket;
+  readonly #maxQueuedBytes: number;
+  #queuedBytes = 0;
+  #held: string[] | undefined = [];
+  /** The close code we chose (sent, or recorded for terminate()), for audit and metrics. */
+  closeCode: number | undefined;
+  /** Heartbeat: set on pong, cleared on ping. */
+  alive = true;
+  invalidFrames = 0;
+  #windowStart = 0;
+  #framesInWindow = 0;
+  onSlow: () => void = () => {};
+
+  constructor(ws: WebSocket, connId: string, session: SessionIdentity, maxQueuedBytes: number) {
+    this.#ws = ws;
+    this.connId = connId;
+    this.session = session;
+    this.#maxQueuedBytes = maxQueuedBytes;
+  }
+
+  get isOpen(): boolean {
+    return this.closeCode === undefined && this.#ws.readyState === this.#ws.OPEN;
+  }
+
+  send(frame: ServerFrame): 'sent' | 'slow' | 'closed' {
+    if (!this.isOpen) return 'closed';
+    const data = JSON.stringify(frame);
+    const bytes = Buffer.byteLength(data);
+    if (this.#queuedBytes + bytes > this.#maxQueuedBytes) {
+      this.onSlow();
+      this.close('SLOW_CONSUMER');
+      return 'slow';
+    }
+    this.#queuedBytes += bytes;
+    if (this.#held) this.#held.push(data);
+    else this.#write(data, bytes);
+    return 'sent';
+  }
+
+  /** Sends the welcome, then everything held while the handler opened the connection. */
+  welcome(frame: WelcomeFrame): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    if (!this.isOpen) return;
+    this.#ws.send(JSON.stringify(frame));
+    for (const data of held) this.#write(data, Buffer.byteLength(data));
+  }
+
+  #write(data: string, bytes: number): void {
+    // The callback runs once the bytes are flushed to the kernel (or the socket failed).
+    this.#ws.send(data, () => {
+      this.#queuedBytes -= bytes;
+    });
+  }
+
+  close(code: CloseCodeName): void {
+    if (this.closeCode !== undefined) return;
+    const entry = CloseCodes[code];
+    this.closeCode = entry.code;
+    if (this.#ws.readyState === this.#ws.OPEN || this.#ws.readyState === this.#ws.CONNECTING) {
+      this.#ws.close(entry.code, entry.reason);
+      const timer = setTimeout(() => this.#ws.terminate(), CLOSE_HANDSHAKE_MS);
+      timer.unref();
+      this.#ws.once('close', () => clearTimeout(timer));
+    }
+  }
+
+  /** Drops the TCP connection without a closing handshake (dead peer); records `code` as the reason. */
+  terminate(code: CloseCodeName): void {
+    this.closeCode ??= CloseCodes[code].code;
+    this.#ws.terminate();
+  }
+
+  ping(): void {
+    this.alive = false;
+    this.#ws.ping();
+  }
+
+  /** Counts a client frame against a per-second budget; false when over it. */
+  withinFrameRate(limitPerSecond: number, now: number): boolean {
+    if (limitPerSecond <= 0) return true;
+    if (now - this.#windowStart >= 1000) {
+      this.#windowStart = now;
+      this.#framesInWindow = 0;
+    }
+    return ++this.#framesInWindow <= limitPerSecond;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Composition root: loadConfig → logger → composeGateway → start; SIGTERM/SIGINT → drain and
+ * exit 0 within ws.drainGraceMs (+1 s hard bound). A bad config exits 78 naming the key.
+ */
+import { loadProcessConfig, ConfigError, type GatewayConfig } from './config/load.ts';
+import { createLogger } from './observability/logger.ts';
+import { composeGateway } from './compose.ts';
+
+async function main(): Promise<void> {
+  let config: GatewayConfig;
+  try {
+    config = loadProcessConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`ces-gateway: ${err.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  const logger = createLogger({ level: config.log.level, node: config.node });
+  const gateway = await composeGateway(config, { logger });
+  const { url } = await gateway.start();
+  logger.info({ event: 'listening', url }, `ces-gateway listening on ${url}`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ event: 'signal', signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error({ event: 'drain_timeout' }, 'drain exceeded its grace period; exiting');
+      process.exit(1);
+    }, config.ws.drainGraceMs + 1000).unref();
+    gateway.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`ces-gateway: failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
