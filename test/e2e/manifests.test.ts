@@ -1,7 +1,7 @@
 /**
  * Every object CES ships is accepted by a real kube-apiserver: the Helm chart rendered by a real
  * `helm template` with default and non-default values, the gateway fleet the operator renders,
- * and the example CesStreams. Server-side dry run (nothing but namespaces and the shared CRD is
+ * the example CesStreams, and what the operator renders for them. Server-side dry run (nothing but namespaces and the shared CRD is
  * persisted); each run uses its own namespaces and deletes them.
  */
 import { after, before, describe, it } from 'node:test';
@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { needs, repoRoot, uniqueName } from '../support/infra.ts';
 import { renderGatewayFleet } from '@ces/cdk8s/gateway-fleet';
+import { render } from '@ces/operator/controllers/cesstream/render';
+import type { CesStream } from '@ces/contracts/crd/v1alpha1';
 import { Cluster, helm, namespaceObject, parseManifests } from './manifests-kube.ts';
 import type { Manifest } from './manifests-kube.ts';
 
@@ -32,7 +34,7 @@ describe('manifests are accepted by the real API server', { skip: kube.skip || h
     parseManifests(await helm(bin(), ['template', 'ces-operator', chartDir, '--namespace', ns, '--include-crds', ...args]));
 
   before(async () => {
-    cluster = new Cluster(kube.value!.kubeconfigPath);
+    cluster = new Cluster(kube.value!);
     for (const name of [ns, ...watched]) await cluster.apply(namespaceObject(name));
     // The CRD is cluster-wide and shared with the operator's tests: applied (idempotent), never deleted.
     for (const crd of byKind(await template(), 'CustomResourceDefinition')) await cluster.apply(crd);
@@ -79,7 +81,7 @@ describe('manifests are accepted by the real API server', { skip: kube.skip || h
     assert.deepEqual(container.resources, { requests: { cpu: '300m', memory: '128Mi' }, limits: { memory: '1Gi' } });
     const monitors = byKind(objects, 'ServiceMonitor');
     assert.equal(monitors.length, 1);
-    assert.equal((monitors[0] as { spec: { endpoints: { interval: string }[] } }).spec.endpoints[0]!.interval, '15s');
+    assert.equal((monitors[0] as unknown as { spec: { endpoints: { interval: string }[] } }).spec.endpoints[0]!.interval, '15s');
     // prometheus-operator's CRD is not part of the test cluster; its object is checked when served.
     const serviceMonitorServed = await cluster.serves('monitoring.coreos.com/v1', 'ServiceMonitor');
     for (const obj of objects) if (obj.kind !== 'ServiceMonitor' || serviceMonitorServed) await cluster.dryRun(obj);
@@ -117,10 +119,26 @@ describe('manifests are accepted by the real API server', { skip: kube.skip || h
     }
   });
 
-  it('the example CesStreams pass the CRD schema and its CEL rules', async () => {
+  it('the example CesStreams pass the CRD schema and its CEL rules, and everything the operator renders for them is accepted', async () => {
+    const options = {
+      monitoringNamespace: ns,
+      datasourceUid: 'prometheus',
+      prometheusRule: await cluster.serves('monitoring.coreos.com/v1', 'PrometheusRule'),
+      grafanaAlertRuleGroup: await cluster.serves('grafana.integreatly.org/v1beta1', 'GrafanaAlertRuleGroup'),
+    };
     for (const file of ['cesstream-minimal.yaml', 'cesstream-production.yaml']) {
       for (const obj of parseManifests(readFileSync(path.join(repoRoot, 'examples', file), 'utf8'))) {
-        await cluster.dryRun({ ...obj, metadata: { ...obj.metadata, namespace: ns } });
+        // The dry run returns the object as stored: CRD defaults applied, a uid assigned.
+        const stored = (await cluster.dryRun({ ...obj, metadata: { ...obj.metadata, namespace: ns } })) as unknown as CesStream;
+        const monitoring = stored.spec.monitoring ? { ...stored.spec.monitoring, namespace: ns } : undefined;
+        const cr = { ...stored, spec: { ...stored.spec, ...(monitoring ? { monitoring } : {}) } } as CesStream;
+        const rendered = render(cr, options) as unknown as Manifest[];
+        const kinds = new Set(rendered.map((o) => o.kind));
+        assert.ok(kinds.has('Deployment'), `${file}: the operator renders a Deployment`);
+        if (file === 'cesstream-production.yaml') {
+          for (const kind of ['HorizontalPodAutoscaler', 'Ingress', 'PodDisruptionBudget', 'ConfigMap']) assert.ok(kinds.has(kind), `${file}: renders ${kind}`);
+        }
+        for (const child of rendered) await cluster.dryRun(child);
       }
     }
   });
