@@ -58,10 +58,12 @@ export async function startOperator(config: OperatorConfig, deps: OperatorDeps):
     // A standby is ready (it serves probes and waits); a leader once its caches are filled.
     ready: () => !stopped && (session === undefined || session.informers.synced),
   });
-  const lead = async () => {
+  // Never blocks the elector: filling caches can take longer than a Lease renewal period, and a
+  // leader that stops renewing while it starts up would let a second leader in.
+  const lead = () => {
     metrics.leader.set(1);
     log.info({ identity: config.podName }, 'Started leading');
-    session = await startSession(config, deps, metrics);
+    session = startSession(config, deps, metrics);
   };
   const standDown = async () => {
     metrics.leader.set(0);
@@ -78,7 +80,7 @@ export async function startOperator(config: OperatorConfig, deps: OperatorDeps):
       )
     : undefined;
   if (elector) elector.start();
-  else await lead();
+  else lead();
   log.info({ port: admin.port, watchNamespaces: config.watchNamespaces }, 'Operator started');
   return {
     port: admin.port,
@@ -98,7 +100,7 @@ interface LeaderSession {
   stop(timeoutMs: number): Promise<void>;
 }
 
-async function startSession(config: OperatorConfig, deps: OperatorDeps, metrics: OperatorMetricSet): Promise<LeaderSession> {
+function startSession(config: OperatorConfig, deps: OperatorDeps, metrics: OperatorMetricSet): LeaderSession {
   const log = deps.log.child({ component: 'cesstream-controller' });
   const controller = new Controller({
     ...config.queue,
@@ -133,13 +135,18 @@ async function startSession(config: OperatorConfig, deps: OperatorDeps, metrics:
       informers.add(`${kind}/${namespace ?? '*'}`, child);
     }
   }
-  await informers.start();
-  controller.start();
+  // Workers start once the caches are filled; stop() ends a start that is still retrying.
+  let stopping = false;
+  const started = informers.start().then(() => {
+    if (!stopping) controller.start();
+  });
   return {
     informers,
     stop: async (timeoutMs) => {
-      await controller.stop(timeoutMs);
+      stopping = true;
       await informers.stop();
+      await started;
+      await controller.stop(timeoutMs);
     },
   };
 }

@@ -135,7 +135,10 @@ function alertsCondition(o: Observed): Detail | undefined {
 }
 
 function readyCondition(o: Observed, details: Record<string, Detail | undefined>): Detail {
-  if (o.deleting) return { status: 'False', reason: Reasons.Ready.Deleting, message: 'CesStream is being deleted' };
+  if (o.deleting) {
+    const message = o.error ? `Cleanup failed, retrying: ${o.error.message}` : 'CesStream is being deleted';
+    return { status: 'False', reason: Reasons.Ready.Deleting, message };
+  }
   if (o.error?.terminal) return { status: 'False', reason: Reasons.Ready.InvalidSpec, message: o.error.message };
   if (o.error) return { status: 'False', reason: Reasons.Ready.Failed, message: `${o.error.phase}: ${o.error.message}` };
   for (const [type, detail] of Object.entries(details)) {
