@@ -20,8 +20,10 @@ import type { Component } from './support/infra.ts';
 import { repoRoot, stateFile } from './support/infra.ts';
 import { filterTestFiles, findTestFiles } from './support/discover.ts';
 import { allComponents, down, isComponent, takeLease, up } from './infra/infra.ts';
+import { hideKafkajsTimerWarning } from './infra/warnings.ts';
 
 const ci = process.env.CI === 'true';
+hideKafkajsTimerWarning();
 
 function wantedComponents(): Component[] {
   const raw = process.env.CES_INFRA_COMPONENTS;

@@ -10,6 +10,9 @@
 import type { Component } from '../support/infra.ts';
 import { readInfra, stateFile } from '../support/infra.ts';
 import { allComponents, down, envExports, isComponent, status, up } from './infra.ts';
+import { hideKafkajsTimerWarning } from './warnings.ts';
+
+hideKafkajsTimerWarning();
 
 function parseComponents(args: string[]): Component[] {
   if (args.length === 0) return [...allComponents];
