@@ -1,0 +1,137 @@
+/**
+ * Load process: holds M client sessions of one system, records every delivery (latency from the
+ * producer's send time, first delivery vs duplicate by the per-target sequence) and answers the
+ * harness's commands over IPC (see WorkerCommand in payload.ts). Started with `fork`.
+ */
+import { emptyHistogram, record, type HistogramData } from './histogram.ts';
+import { SeqTracker } from './tracker.ts';
+import { nowMs, readPayload, type SessionSpec, type SystemName, type WorkerCommand, type WorkerMessage } from './payload.ts';
+import type { BenchConnection, Connect } from './clients/types.ts';
+
+interface Session {
+  spec: SessionSpec;
+  conn: BenchConnection;
+  tracker: SeqTracker;
+  /** Connected at least once; sessions that never did are reported as connect failures, not loss. */
+  ok: boolean;
+}
+
+const sessions: Session[] = [];
+let latency = emptyHistogram();
+let received = 0;
+let firstReceiveAt = 0;
+let lastReceiveAt = 0;
+/** Deliveries before this time (epoch ms) are not counted in the latency histogram (warm-up). */
+let windowStart = 0;
+/** First deliveries of records sent inside the window, and when the last of them arrived. */
+let windowed = 0;
+let lastWindowReceiveAt = 0;
+
+async function loadClient(system: SystemName): Promise<Connect> {
+  if (system === 'ces') return (await import('./clients/ces.ts')).connectCes;
+  if (system === 'socketio') return (await import('./clients/socketio.ts')).connectSocketIo;
+  return (await import('./clients/centrifugo.ts')).connectCentrifugo;
+}
+
+function onDelivery(session: Session, data: unknown): void {
+  const at = nowMs();
+  const payload = readPayload(data);
+  if (!payload || payload.b !== session.conn.target()) return;
+  received += 1;
+  if (firstReceiveAt === 0) firstReceiveAt = at;
+  lastReceiveAt = at;
+  if (session.tracker.add(payload.n) && payload.t >= windowStart) {
+    record(latency, at - payload.t);
+    windowed += 1;
+    lastWindowReceiveAt = at;
+  }
+}
+
+/** Opens the sessions, at most `concurrency` handshakes at a time (a real fleet's clients trickle in too). */
+async function connectAll(system: SystemName, specs: SessionSpec[], concurrency: number): Promise<WorkerMessage> {
+  const connect = await loadClient(system);
+  let ok = 0;
+  let failed = 0;
+  let firstError: string | undefined;
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < specs.length) {
+      const spec = specs[next++]!;
+      const session = { spec, tracker: new SeqTracker(), ok: false } as Session;
+      session.conn = connect(spec, (data) => onDelivery(session, data));
+      sessions.push(session);
+      try {
+        await session.conn.ready;
+        session.ok = true;
+        ok += 1;
+      } catch (err) {
+        failed += 1;
+        firstError ??= String(err);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
+  const targets = sessions.map((s) => (s.ok ? s.conn.target() : ''));
+  return { type: 'connected', ok, failed, targets, ...(firstError ? { firstError } : {}) };
+}
+
+/** Drops every session at once and times each one until it can receive again. */
+async function storm(): Promise<WorkerMessage> {
+  const reconnect: HistogramData = emptyHistogram();
+  let failed = 0;
+  let recovered = 0;
+  await Promise.all(
+    sessions.filter((s) => s.ok).map(async (s) => {
+      const droppedAt = nowMs();
+      try {
+        if (await s.conn.drop()) recovered += 1;
+        record(reconnect, nowMs() - droppedAt);
+      } catch {
+        failed += 1;
+      }
+    }),
+  );
+  return { type: 'storm', reconnect, failed, recovered };
+}
+
+function report(sent: Record<string, number>): WorkerMessage {
+  let distinct = 0;
+  let duplicates = 0;
+  let missing = 0;
+  for (const s of sessions) {
+    if (!s.ok) continue;
+    distinct += s.tracker.distinct;
+    duplicates += s.tracker.duplicates;
+    missing += s.tracker.missing(sent[s.conn.target()] ?? 0);
+  }
+  const out: WorkerMessage = { type: 'report', latency, received, distinct, duplicates, missing, windowed, lastWindowReceiveAt, firstReceiveAt, lastReceiveAt };
+  latency = emptyHistogram();
+  return out;
+}
+
+async function handle(cmd: WorkerCommand): Promise<WorkerMessage | undefined> {
+  switch (cmd.cmd) {
+    case 'connect':
+      return connectAll(cmd.system, cmd.sessions, cmd.concurrency);
+    case 'progress':
+      return { type: 'progress', received };
+    case 'storm':
+      return storm();
+    case 'window':
+      windowStart = cmd.at;
+      return { type: 'progress', received };
+    case 'report':
+      return report(cmd.sent);
+    case 'close':
+      for (const s of sessions) s.conn.close();
+      setTimeout(() => process.exit(0), 200).unref();
+      return undefined;
+  }
+}
+
+process.on('message', (cmd: WorkerCommand) => {
+  handle(cmd).then(
+    (answer) => answer && process.send!(answer),
+    (err: unknown) => process.send!({ type: 'error', message: String(err) } satisfies WorkerMessage),
+  );
+});
