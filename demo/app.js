@@ -20,7 +20,8 @@ const state = {
   gaps: 0,
   duplicates: 0,
   ws: null,
-  replaying: false,
+  /** channel → history head announced by the last welcome after a reconnect: seqs up to it are replays. */
+  replayUntil: {},
   stopped: false,
 };
 
@@ -37,7 +38,8 @@ function render() {
   el('gaps').textContent = String(state.gaps);
   el('duplicates').textContent = String(state.duplicates);
   const channels = Object.keys(state.positions);
-  el('channel').textContent = channels.join(', ') || '–';
+  // The session's own channel carries its id: shortened like the Session field above.
+  el('channel').textContent = channels.map((c) => (c.startsWith('s:') ? `${c.slice(0, 10)}…` : c)).join(', ') || '–';
   el('last-seq').textContent = String(channels.length ? Math.max(...channels.map((c) => state.positions[c].seq)) : 0);
 }
 
@@ -69,7 +71,7 @@ function connect() {
   const resume = Object.keys(state.positions).length ? `?resume=${base64url(JSON.stringify(state.positions))}` : '';
   const ws = new WebSocket(state.websocketUrl + resume, PROTOCOL);
   state.ws = ws;
-  state.replaying = resume !== '';
+  state.replayUntil = {};
   ws.onmessage = (event) => onFrame(ws, JSON.parse(event.data));
   ws.onclose = (event) => onClose(ws, event);
   ws.onerror = () => setStatus('error', 'WebSocket error');
@@ -88,6 +90,7 @@ function onWelcome(frame) {
     const known = state.positions[ch.channel];
     // A new epoch means the channel's history restarted: old seqs mean nothing any more.
     if (!known || known.epoch !== ch.epoch) state.positions[ch.channel] = { seq: 0, epoch: ch.epoch };
+    else if (ch.seq > known.seq) state.replayUntil[ch.channel] = ch.seq;
   }
   setStatus('connected', state.reconnects ? 'resumed' : 'connected');
   el('drop').disabled = false;
@@ -103,17 +106,18 @@ function onMessage(ws, frame) {
   if (pos.epoch === frame.epoch && pos.seq > 0 && frame.seq !== pos.seq + 1) state.gaps += frame.seq - pos.seq - 1;
   state.positions[frame.channel] = { seq: frame.seq, epoch: frame.epoch };
   state.count += 1;
-  if (state.replaying) state.replayed += 1;
-  addRow(frame);
+  const replay = frame.seq <= (state.replayUntil[frame.channel] || 0);
+  if (replay) state.replayed += 1;
+  addRow(frame, replay);
   ws.send(JSON.stringify({ type: 'ack', channel: frame.channel, seq: frame.seq }));
   render();
 }
 
-function addRow(frame) {
+function addRow(frame, replay) {
   const row = document.createElement('tr');
   row.dataset.seq = String(frame.seq);
   row.dataset.channel = frame.channel;
-  if (state.replaying) row.className = 'replayed';
+  if (replay) row.className = 'replayed';
   const data = frame.data && typeof frame.data === 'object' ? frame.data : { value: frame.data };
   const cells = [frame.seq, frame.channel, data.event || frame.event || '', JSON.stringify(data), `${frame.source.topic}/${frame.source.partition}@${frame.source.offset}`];
   cells.forEach((value, i) => {

@@ -78,9 +78,10 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
       headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.apiToken}` },
       body: JSON.stringify({ customerId: opts.customerId }),
     });
-    const json = (await upstream.json()) as { sessionId?: string };
-    if (!upstream.ok || typeof json.sessionId !== 'string') return reply(res, upstream.ok ? 502 : upstream.status, json);
-    return reply(res, 201, { sessionId: json.sessionId });
+    const json = (await upstream.json()) as { session?: { sessionId?: unknown } };
+    const sessionId = json.session?.sessionId;
+    if (!upstream.ok || typeof sessionId !== 'string') return reply(res, upstream.ok ? 502 : upstream.status, json);
+    return reply(res, 201, { sessionId });
   }
   if (req.method === 'POST' && url.pathname === '/api/register') {
     const body = await readBody(req);

@@ -84,7 +84,8 @@ describe('demo page in a real browser', { skip: kafka.skip || redis.skip }, () =
     await page.goto(demo!.url);
     await page.locator('#status[data-state="connected"]').waitFor({ timeout: 30_000 });
     await page.waitForFunction(() => Number(document.querySelector('#count')?.textContent) >= 5, undefined, { timeout: 30_000 });
-    assert.match((await page.locator('#channel').textContent()) ?? '', /^c:demo-customer$/);
+    assert.match((await page.locator('#channel').textContent()) ?? '', /(^|, )c:demo-customer(,|$)/);
+    assert.equal(await page.locator('#events tr[data-channel="c:demo-customer"]').count() > 0, true);
 
     const before = await number(page, 'last-seq');
     await page.click('#drop');
