@@ -24,6 +24,8 @@ export interface ComposeOptions {
   metrics?: GatewayMetrics;
   /** In-process gateways sharing this hub see each other's control messages (memory mode). */
   memoryHub?: MemoryControlHub;
+  /** Replaces the session store (fault-injection tests). */
+  sessions?: SessionStore;
   /** Replaces delivery (edge-only tests). */
   delivery?: GatewayDelivery;
 }
@@ -33,7 +35,7 @@ export async function composeGateway(config: GatewayConfig, options: ComposeOpti
   const metrics = options.metrics ?? createMetrics();
   const redis = config.redis.url ? createRedis(config.redis) : undefined;
   const storeOptions = { tombstoneMs: config.session.tombstoneSeconds * 1000 };
-  const sessions: SessionStore = redis ? new RedisSessionStore(redis, storeOptions) : new MemorySessionStore(storeOptions);
+  const sessions: SessionStore = options.sessions ?? (redis ? new RedisSessionStore(redis, storeOptions) : new MemorySessionStore(storeOptions));
   const bus: ControlBus = redis ? new RedisControlBus(redis) : new MemoryControlBus(options.memoryHub);
   const limiter = (name: string, points: number, durationSeconds: number) => createRateLimiter({ name, points, durationSeconds }, redis);
   const delivery = options.delivery ?? createDelivery(config, { sessions, metrics, logger, ...(redis ? { redis: redis.cmd } : {}) });

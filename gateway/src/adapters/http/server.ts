@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { timingSafeEqual, createHash } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import { GatewayError, errorBody, isGatewayError, type ErrorCode } from '../../errors.ts';
 import type { GatewayConfig } from '../../config/load.ts';
@@ -76,7 +76,7 @@ export async function createHttpServer(depsIn: HttpDepsWithoutGuard, extraRoutes
   const deps: HttpDeps = { ...depsIn, requireBackend: backendGuard(config.auth.apiToken) };
   const app = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }),
-    disableRequestLogging: true, // URLs carry session ids; we log fingerprints ourselves
+    logController: new LogController({ disableRequestLogging: true }), // URLs carry session ids; we log fingerprints ourselves
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.http.trustProxy,
     onProtoPoisoning: 'error',
@@ -87,6 +87,7 @@ export async function createHttpServer(depsIn: HttpDepsWithoutGuard, extraRoutes
     serverFactory: (handler) => createNodeServer(config, handler),
   }) as unknown as FastifyInstance; // pino's Logger type is wider than FastifyBaseLogger
   await app.register(swagger, { openapi: openApiInfo });
+  app.removeContentTypeParser('text/plain'); // JSON only: anything else is 415 UNSUPPORTED_MEDIA_TYPE
 
   app.addHook('onRequest', async (request) => {
     if (hasCredentialInQuery(request.url)) throw new GatewayError('TOKEN_IN_URL');
