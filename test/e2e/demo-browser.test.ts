@@ -14,6 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { needs, repoRoot, uniqueName } from '../support/infra.ts';
+import { follow } from '../../examples/client.ts';
+import type { MessageFrame } from '@ces/contracts/protocol';
 
 const kafka = needs('kafka');
 const redis = needs('redis');
@@ -113,5 +115,21 @@ describe('demo page in a real browser', { skip: kafka.skip || redis.skip }, () =
     assert.equal(big.status, 413);
     assert.equal((await fetch(new URL('/../package.json', base))).status, 404);
     assert.equal((await fetch(new URL('/demo/session', base))).status, 404, 'GET does not mint sessions');
+  });
+
+  it('the client snippet (examples/client.ts) receives the customer events in order, without gaps', async () => {
+    const minted = await fetch(new URL('/demo/session', demo!.url), { method: 'POST' });
+    const { sessionId } = (await minted.json()) as { sessionId: string };
+    const seen: MessageFrame[] = [];
+    const client = await follow(demo!.url, sessionId, (m) => void seen.push(m));
+    try {
+      const deadline = Date.now() + 30_000;
+      while (seen.filter((m) => m.channel === 'c:demo-customer').length < 5 && Date.now() < deadline) await sleep(100);
+    } finally {
+      client.close();
+    }
+    const customer = seen.filter((m) => m.channel === 'c:demo-customer').map((m) => m.seq);
+    assert.ok(customer.length >= 5, `only ${customer.length} events arrived`);
+    for (let i = 1; i < customer.length; i++) assert.equal(customer[i], customer[i - 1]! + 1);
   });
 });
