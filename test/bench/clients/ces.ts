@@ -9,7 +9,7 @@
  * duplicate count is what the server sent, not what an SDK would hide.
  */
 import WebSocket from 'ws';
-import type { ResumePositions, ServerFrame } from '@ces/contracts/protocol';
+import { PROTOCOL, type ResumePositions, type ServerFrame } from '@ces/contracts/protocol';
 import { RECONNECT_DELAY_MS, deferred, type BenchConnection, type Connect } from './types.ts';
 import type { SessionSpec } from '../payload.ts';
 
@@ -26,7 +26,7 @@ async function postJson(url: string, body: unknown, headers: Record<string, stri
 export async function registerCesSession(spec: SessionSpec): Promise<{ sessionId: string; websocketUrl: string }> {
   const api = spec.api!;
   const minted = await postJson(`${api.base}/api/sessions`, { customerId: api.customerId }, api.headers);
-  const sessionId = String(minted.sessionId ?? (minted.session as { id?: string } | undefined)?.id ?? '');
+  const sessionId = String((minted.session as { sessionId?: string } | undefined)?.sessionId ?? minted.sessionId ?? '');
   if (!sessionId) throw new Error(`POST /api/sessions answered without a sessionId: ${JSON.stringify(minted).slice(0, 200)}`);
   const registered = await postJson(`${api.base}/api/register`, { sessionId }, {});
   const websocketUrl = String(registered.websocketUrl ?? '');
@@ -76,7 +76,7 @@ export const connectCes: Connect = (spec, onData) => {
 
   const open = (): void => {
     attempts += 1;
-    const socket = new WebSocket(withResume(url, positions));
+    const socket = new WebSocket(withResume(url, positions), PROTOCOL);
     ws = socket;
     socket.on('message', onFrame);
     socket.on('error', () => {}); // 'close' follows and decides

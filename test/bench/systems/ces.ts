@@ -1,7 +1,7 @@
 /**
  * Starts N CES gateway processes (gateway/src/main.ts, configured through its CES_* environment)
  * on the bench topic, one consumer group, one private Redis. Rate limits are off (the load
- * processes register thousands of sessions from one IP), logs at warn, and the Kafka fetch wait is
+ * processes register thousands of sessions from one IP), logs at error, and the Kafka fetch wait is
  * 100 ms like the Socket.IO peer's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -45,7 +45,9 @@ export const startCes: StartSystem = async (ctx) => {
       CES_KAFKA_MAX_WAIT_MS: '100',
       CES_API_TOKEN: API_TOKEN,
       CES_AUTH_MODE: 'registry',
-      CES_LOG_LEVEL: 'warn',
+      CES_LOG_LEVEL: 'error',
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --disable-warning=TimeoutNegativeWarning`.trim(),
       CES_HISTORY_MAX_ENTRIES: String(ctx.historySize),
       CES_SESSION_MAX: '1000000',
       CES_RATE_LIMIT_REGISTER_PER_IP_PER_MINUTE: '0',
