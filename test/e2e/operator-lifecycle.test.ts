@@ -185,6 +185,20 @@ describe('operator lifecycle (real kube-apiserver, real Kafka)', { skip }, () =>
         (err: unknown) => err instanceof KubeApiError && err.statusCode === 422 && /Duplicate value/.test(err.message),
       );
     });
+    it('refuses to shrink a topic that grew in Kafka behind its back, and recovers when the spec catches up', async () => {
+      const { cluster, ns } = env!;
+      const a = await topicAdmin({ brokers: kafka.value!.brokers, ssl: false });
+      await a.expand(env!.topic, 6).finally(() => a.close());
+      const refused = await waitForCondition(cluster, ns, env!.name, 'TopicsReady', 'False', 'PartitionShrinkRefused');
+      assert.match(refused.status!.conditions!.find((c) => c.type === 'TopicsReady')!.message, /6 partitions, spec asks for 4/);
+      assert.equal(await topicPartitions(env!.topic), 6, 'nothing was shrunk');
+      const events = await cluster.list('events.k8s.io/v1', 'Event', { namespace: ns });
+      assert.ok(events.some((e) => e.type === 'Warning' && e.reason === 'PartitionShrinkRefused'));
+
+      const current = (await getStream(cluster, ns, env!.name))!;
+      await patchSpec(cluster, env!, { kafka: { ...current.spec.kafka, topics: [{ ...current.spec.kafka.topics[0], partitions: 6 }] } });
+      await waitForCondition(cluster, ns, env!.name, 'TopicsReady', 'True', 'TopicsReconciled');
+    });
   });
 
   describe('drift and field ownership', () => {
