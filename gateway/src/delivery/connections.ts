@@ -98,7 +98,13 @@ export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler &
         if (cs.cursor.last < window.top) closeWith(state, 'INTERNAL_RECONNECT');
         return;
       }
-      for (const entry of entries) if (cs.cursor.offer(entry.epoch, entry.seq) === 'send' && !deliverEntry(state, entry, path)) return;
+      for (const entry of entries) {
+        if (cs.cursor.offer(entry.epoch, entry.seq) !== 'send') continue;
+        if (!deliverEntry(state, entry, path)) return;
+        // Let the socket flush between replayed frames: a backlog larger than the outbound queue
+        // then streams out at the client's pace instead of tripping SLOW_CONSUMER on every resume.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       if (upTo === Infinity && cs.cursor.last >= window.top) return;
     }
   }
