@@ -50,11 +50,11 @@ export async function operatorRbac(): Promise<Rbac> {
   return leaderElection ? { cluster, leaderElection } : { cluster };
 }
 
-/** Operator dashboards: the generated Grafana JSON files whose name starts with "operator". */
+/** Operator dashboards: the generated Grafana JSON files with "operator" in their name (ces-operator.json). */
 function operatorDashboards(): Record<string, string> {
   if (!existsSync(DASHBOARDS_DIR)) return {};
   const files = readdirSync(DASHBOARDS_DIR, { recursive: true, encoding: 'utf8' })
-    .filter((f) => path.basename(f).startsWith('operator') && f.endsWith('.json'))
+    .filter((f) => path.basename(f).includes('operator') && f.endsWith('.json'))
     .sort();
   return Object.fromEntries(files.map((f) => [path.basename(f), readFileSync(path.join(DASHBOARDS_DIR, f), 'utf8')]));
 }

@@ -58,6 +58,12 @@ describe('manifests are accepted by the real API server', { skip: kube.skip || h
     const deployment = byKind(objects, 'Deployment')[0] as Deployment;
     assert.equal(deployment.metadata?.namespace, ns);
     assert.equal(deployment.spec.template.spec.containers[0]!.image, 'ghcr.io/ces/operator:0.1.0');
+    // Grafana legends like {{pod}} went through Helm's template engine: they must come out verbatim.
+    const dashboards = objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'ces-operator-dashboards') as (Manifest & { data: Record<string, string> }) | undefined;
+    assert.ok(dashboards, 'the operator dashboards ConfigMap is rendered by default');
+    for (const [file, json] of Object.entries(dashboards.data)) {
+      assert.deepEqual(JSON.parse(json), JSON.parse(readFileSync(path.join(repoRoot, 'dashboards/generated/dashboards', file), 'utf8')), file);
+    }
     for (const obj of objects) await cluster.dryRun(obj);
   });
 
