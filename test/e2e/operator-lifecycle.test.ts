@@ -180,6 +180,15 @@ describe('operator lifecycle (real kube-apiserver, real Kafka)', { skip }, () =>
       for (const [message, spec] of invalid) {
         await assert.rejects(patchSpec(cluster, env!, spec), (err: unknown) => err instanceof KubeApiError && err.statusCode === 422 && err.message.includes(message), message);
       }
+      const rejected = (pattern: RegExp) => (err: unknown) => err instanceof KubeApiError && err.statusCode === 422 && pattern.test(err.message);
+      const base = current.spec;
+      const oneTopic = (name: string) => ({ ...base, kafka: { ...base.kafka, topics: [{ name, partitions: 1 }] } });
+      await assert.rejects(cluster.create(cesStream(ns, 'a'.repeat(40), base)), rejected(/at most 39 characters/), 'name too long for child names');
+      await assert.rejects(cluster.create(cesStream(ns, 'hostile', oneTopic('../../etc/passwd'))), rejected(/topics\[0\]\.name/), 'topic name pattern');
+      await assert.rejects(cluster.create(cesStream(ns, 'huge', oneTopic('x'.repeat(250)))), rejected(/Too long/), 'topic name length');
+      const many = Array.from({ length: 65 }, (_, i) => ({ name: `t${i}`, partitions: 1 }));
+      await assert.rejects(cluster.create(cesStream(ns, 'many', { ...base, kafka: { ...base.kafka, topics: many } })), rejected(/Too many/), 'topics maxItems');
+      await assert.rejects(cluster.create(cesStream(ns, 'nokafka', { gateway: base.gateway } as unknown as typeof base)), rejected(/spec\.kafka: Required/), 'kafka is required');
       await assert.rejects(
         cluster.create(cesStream(ns, 'dup', { ...current.spec, kafka: { ...current.spec.kafka, topics: [current.spec.kafka.topics[0]!, current.spec.kafka.topics[0]!] } })),
         (err: unknown) => err instanceof KubeApiError && err.statusCode === 422 && /Duplicate value/.test(err.message),
