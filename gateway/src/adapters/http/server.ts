@@ -18,9 +18,10 @@ import { register as registerRoutes } from './routes/register.ts';
 import { register as sessionRoutes } from './routes/sessions.ts';
 import { register as healthRoutes } from './routes/health.ts';
 import { register as openApiRoutes } from './routes/openapi.ts';
+import { register as websocketRoute } from './routes/websocket.ts';
 import { openApiInfo } from './routes/openapi.ts';
 
-export const ROUTES: readonly RouteRegistrar[] = [registerRoutes, sessionRoutes, healthRoutes, openApiRoutes];
+export const ROUTES: readonly RouteRegistrar[] = [registerRoutes, sessionRoutes, websocketRoute, healthRoutes, openApiRoutes];
 
 /** Query parameters that look like credentials; refused on every route and on upgrades. */
 export const CREDENTIAL_PARAMS = ['token', 'access_token', 'jwt', 'api_key', 'apikey', 'authorization', 'auth'];
