@@ -19,14 +19,23 @@ export interface ComponentDef<S> {
   afterStop?(state: S): Promise<void>;
   /** How long `down` waits after SIGTERM before SIGKILL. @default 10_000 */
   stopGraceMs?: number;
+  /**
+   * Its folder under `.ces/infra` (its path occurs in the command line of every server it runs) and
+   * their executables: together they find unrecorded strays to stop. None for binary-only components.
+   */
+  strays?: { dir: string; executables: readonly string[] };
 }
 
 type Defs = { [C in Component]: ComponentDef<NonNullable<InfraState[C]>> };
 
 export const components: Defs = {
-  kafka: { start: () => startKafka(), healthy: (s) => kafkaHealthy(s.brokers) },
-  redis: { start: () => startRedis(), healthy: (s) => redisPing(s.port) },
-  redisCluster: { start: () => startRedisCluster(), healthy: (s) => redisClusterHealthy(s.nodes.map((n) => n.port)) },
+  kafka: { start: () => startKafka(), healthy: (s) => kafkaHealthy(s.brokers), strays: { dir: 'kafka', executables: ['java'] } },
+  redis: { start: () => startRedis(), healthy: (s) => redisPing(s.port), strays: { dir: 'redis', executables: ['redis-server'] } },
+  redisCluster: {
+    start: () => startRedisCluster(),
+    healthy: (s) => redisClusterHealthy(s.nodes.map((n) => n.port)),
+    strays: { dir: 'redis-cluster', executables: ['redis-server'] },
+  },
   prometheus: { start: () => ensurePrometheus(), healthy: async (s) => existsSync(s.bin) && existsSync(s.promtool) },
   kube: {
     start: async () => {
@@ -36,6 +45,7 @@ export const components: Defs = {
     healthy: (s) => kubeHealthy(s),
     // kube-apiserver drains watches for ~15 s on SIGTERM; its data is wiped at the next start anyway.
     stopGraceMs: 2_000,
+    strays: { dir: 'kube', executables: ['etcd', 'kube-apiserver'] },
   },
   helm: { start: async () => ({ state: await ensureHelm(), procs: [] }), healthy: async (s) => existsSync(s.bin) },
 };

@@ -12,7 +12,8 @@ import { needs } from '../support/infra.ts';
 import { down, status, up } from './infra.ts';
 import { run, spawnDetached, stopOwned, type OwnedProcess } from './procs.ts';
 import { readRecord } from './records.ts';
-import { redisPing } from './redis.ts';
+import { componentDir } from './paths.ts';
+import { redisPing, startRedis } from './redis.ts';
 
 const redis = needs('redis'); // redis-server must be installed; our own copies run in a private folder
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ces-infra-'));
@@ -62,6 +63,18 @@ describe('infra lifecycle (private folder)', { skip: redis.skip }, () => {
     assert.equal(stateOnDisk().redis, undefined);
     assert.match(stateOnDisk().errors.redis ?? '', /stopped/);
     assert.deepEqual(await down(['redis']), []);
+  });
+
+  it('servers nobody recorded (their starter died mid-start) are stopped by the next up or down', async () => {
+    const strayA = await startRedis({ dir: componentDir('redis') }); // started, never recorded
+    const again = await up(['redis']);
+    assert.deepEqual(again.outcomes.map((o) => o.outcome), ['started']);
+    assert.equal(await redisPing(strayA.state.port), false, 'stray survived up');
+    assert.deepEqual(await down(['redis']), ['redis']);
+
+    const strayB = await startRedis({ dir: componentDir('redis') });
+    assert.deepEqual(await down(['redis']), ['redis']);
+    assert.equal(await redisPing(strayB.state.port), false, 'stray survived down');
   });
 
   it('down({unlessLeased}) leaves servers running while another test run holds a lease', async () => {

@@ -19,7 +19,7 @@ import { stateFile } from '../support/infra.ts';
 import { components, type ComponentDef } from './components.ts';
 import { withLock } from './lock.ts';
 import { componentDir, infraDir } from './paths.ts';
-import { isOwnedAlive, stopOwned, type OwnedProcess } from './procs.ts';
+import { findByMarker, isOwnedAlive, stopOwned, type OwnedProcess } from './procs.ts';
 import { readRecord, removeRecord, writeJsonAtomic, writeRecord } from './records.ts';
 
 export const allComponents: readonly Component[] = ['kafka', 'redis', 'redisCluster', 'prometheus', 'kube', 'helm'];
@@ -61,6 +61,7 @@ async function upOne(component: Component, def: ComponentDef<unknown>): Promise<
       return { component, outcome: 'reused', ms: took() };
     }
     if (record) await stopRecorded(component);
+    await stopStrays(component);
     const running = await def.start();
     writeRecord(component, running);
     return { component, outcome: 'started', ms: took() };
@@ -91,9 +92,19 @@ export async function down(wanted: readonly Component[] = allComponents, opts: D
   return stopped;
 }
 
+/** Stops servers of this component that no record lists (their starter died before recording them). */
+async function stopStrays(component: Component): Promise<number> {
+  const strays = components[component].strays;
+  if (!strays) return 0;
+  const found = findByMarker(path.join(componentDir(strays.dir), path.sep), strays.executables);
+  await Promise.all(found.map((p) => stopOwned(p, components[component].stopGraceMs ?? 10_000)));
+  return found.length;
+}
+
 async function stopRecorded(component: Component): Promise<boolean> {
+  const strays = await stopStrays(component).catch(() => 0);
   const record = readRecord(component);
-  if (!record) return false;
+  if (!record) return strays > 0;
   await Promise.all(record.procs.map((p) => stopOwned(p, components[component].stopGraceMs ?? 10_000)));
   await components[component].afterStop?.(record.state as never);
   removeRecord(component);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureKafkaDist } from './kafka-dist.ts';
 import { componentDir } from './paths.ts';
-import { freePorts, isOwnedAlive, runOk, spawnDetached, tailOf, waitUntil, type OwnedProcess } from './procs.ts';
+import { freePorts, isOwnedAlive, runOk, spawnDetached, stopOwned, tailOf, waitUntil, type OwnedProcess } from './procs.ts';
 import type { Running } from './records.ts';
 
 export interface KafkaState {
@@ -133,11 +133,16 @@ export async function startKafka(opts: StartKafkaOptions = {}): Promise<Running<
     marker: propsFile,
   });
   const brokers = [`127.0.0.1:${ports.port}`];
-  await waitUntil(`Kafka on ${brokers[0]}`, () => kafkaHealthy(brokers), {
-    timeoutMs: opts.readyTimeoutMs ?? 90_000,
-    intervalMs: 500,
-    check: () => exitedCheck(proc, logFile),
-  });
+  try {
+    await waitUntil(`Kafka on ${brokers[0]}`, () => kafkaHealthy(brokers), {
+      timeoutMs: opts.readyTimeoutMs ?? 90_000,
+      intervalMs: 500,
+      check: () => exitedCheck(proc, logFile),
+    });
+  } catch (err) {
+    await stopOwned(proc, 2_000); // a broker that never became ready is not left running
+    throw err;
+  }
   return { state: { brokers }, procs: [proc] };
 }
 

@@ -4,7 +4,8 @@
  * ports and polling.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -93,6 +94,28 @@ function leadsGroup(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Processes running one of `executables` (the basename of their argv[0]; not /proc/<pid>/exe, which
+ * names symlink targets such as redis-check-rdb) whose command line contains `marker`: how servers we
+ * started but never recorded (the starter was killed mid-start) are found. Matching the program
+ * too means a `tail -f <marker>/server.log` in a terminal is never hit.
+ */
+export function findByMarker(marker: string, executables: readonly string[]): OwnedProcess[] {
+  const found: OwnedProcess[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      // Redis rewrites its title into argv[0] ("redis-server 127.0.0.1:6379 ..."): first word only.
+      const program = path.basename(cmdline.split('\0')[0]?.split(' ')[0] ?? '');
+      if (executables.includes(program) && cmdline.includes(marker)) found.push({ pid: Number(entry), marker });
+    } catch {
+      // exited while we looked, or not ours to inspect
+    }
+  }
+  return found;
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago (the caller retries if it loses a race). */

@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDebPackage } from './apt.ts';
 import { componentDir } from './paths.ts';
-import { freePorts, isOwnedAlive, run, runOk, spawnDetached, tailOf, waitUntil, type OwnedProcess } from './procs.ts';
+import { freePorts, isOwnedAlive, run, runOk, spawnDetached, stopOwned, tailOf, waitUntil, type OwnedProcess } from './procs.ts';
 import type { Running } from './records.ts';
 
 export interface RedisState {
@@ -59,13 +59,18 @@ async function startNode(dir: string, port: number, busPort?: number): Promise<O
   const confFile = path.join(dir, 'redis.conf');
   writeFileSync(confFile, renderRedisConf({ port, dir, busPort }));
   const proc = await spawnDetached('redis-server', [confFile], { cwd: dir, logFile: path.join(dir, 'stdout.log'), marker: confFile });
-  await waitUntil(`redis-server on 127.0.0.1:${port}`, () => redisPing(port), {
-    timeoutMs: 15_000,
-    intervalMs: 100,
-    check: () => {
-      if (!isOwnedAlive(proc)) throw new Error(`redis-server exited; ${dir}/redis.log:\n${tailOf(path.join(dir, 'redis.log'))}`);
-    },
-  });
+  try {
+    await waitUntil(`redis-server on 127.0.0.1:${port}`, () => redisPing(port), {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+      check: () => {
+        if (!isOwnedAlive(proc)) throw new Error(`redis-server exited; ${dir}/redis.log:\n${tailOf(path.join(dir, 'redis.log'))}`);
+      },
+    });
+  } catch (err) {
+    await stopOwned(proc, 2_000);
+    throw err;
+  }
   return proc;
 }
 
@@ -105,7 +110,7 @@ export async function startRedisCluster(opts: { dir?: string; masters?: number }
     await runOk('redis-cli', ['--cluster', 'create', ...hosts, '--cluster-replicas', '0', '--cluster-yes']);
     await waitUntil('Redis cluster_state:ok on every node', () => redisClusterHealthy(ports), { timeoutMs: 30_000, intervalMs: 200 });
   } catch (err) {
-    for (const proc of procs) process.kill(proc.pid, 'SIGKILL');
+    await Promise.all(procs.map((proc) => stopOwned(proc, 2_000)));
     throw err;
   }
   return { state: { nodes: ports.map((port) => ({ host: '127.0.0.1', port })) }, procs };

@@ -13,6 +13,7 @@ import { Redis } from 'ioredis';
 import { needs, uniqueName } from '../support/infra.ts';
 import { createTopicsAndWait } from '../support/kafka.ts';
 import { kafkaHealthy, startKafka } from './kafka.ts';
+import { findByMarker } from './procs.ts';
 import { stopRunning, type Running } from './records.ts';
 import { redisPing, startRedis } from './redis.ts';
 
@@ -56,6 +57,12 @@ describe('private Kafka broker restart', { skip: kafka.skip }, () => {
     } finally {
       await admin2.disconnect();
     }
+  });
+
+  it('a broker that is not ready in time is stopped, not left running', async () => {
+    const kdir = path.join(dir, 'kafka-slow');
+    await assert.rejects(startKafka({ dir: kdir, readyTimeoutMs: 1 }), /timed out/);
+    assert.deepEqual(findByMarker(path.join(kdir, 'server.properties'), ['java']), []);
   });
 
   it('refuses to restart a folder that never held a broker', async () => {
