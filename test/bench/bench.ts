@@ -5,7 +5,7 @@
  * A system that cannot start is recorded as "not run" with the reason, and the others still run.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { startRedis } from '../infra/redis.ts';
@@ -25,7 +25,7 @@ const STARTERS: Record<SystemName, StartSystem> = { ces: startCes, socketio: sta
 
 export function machineInfo(): MachineInfo {
   const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? 'unknown';
-  return { cpuModel: model.trim(), nproc: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.versions.node, kernel: `Linux ${release()}` };
+  return { cpuModel: model.trim(), nproc: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.versions.node, kernel: `Linux ${release()}`, loadAvg1: loadavg()[0] ?? 0 };
 }
 
 function versionOf(pkg: string): string {

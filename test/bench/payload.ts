@@ -36,8 +36,8 @@ export function readPayload(data: unknown): BenchPayload | null {
   }
   if (typeof v !== 'object' || v === null) return null;
   const o = v as Record<string, unknown>;
-  if (typeof o.b !== 'string' || typeof o.n !== 'number' || typeof o.t !== 'number') return null;
-  return { b: o.b, n: o.n, t: o.t, p: typeof o.p === 'string' ? o.p : '' };
+  if (typeof o.b !== 'string' || !Number.isInteger(o.n) || (o.n as number) < 1 || typeof o.t !== 'number' || !Number.isFinite(o.t)) return null;
+  return { b: o.b, n: o.n as number, t: o.t, p: typeof o.p === 'string' ? o.p : '' };
 }
 
 /** How a record is addressed for one system: Kafka headers, keyed by the target. */

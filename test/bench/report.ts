@@ -11,6 +11,8 @@ export interface MachineInfo {
   memGiB: number;
   node: string;
   kernel: string;
+  /** 1-minute load average when the run started: other work on the machine skews every figure. */
+  loadAvg1: number;
 }
 
 export interface BenchRun {
@@ -105,7 +107,7 @@ export function markdownReport(run: BenchRun): string {
   return [
     `# Benchmark results (${run.startedAt})`,
     '',
-    `Machine: ${m.cpuModel}, ${m.nproc} cores (nproc), ${m.memGiB} GiB RAM, ${m.kernel}, Node ${m.node}. Everything co-located: Kafka, Redis, servers, producer and client processes.`,
+    `Machine: ${m.cpuModel}, ${m.nproc} cores (nproc), ${m.memGiB} GiB RAM, ${m.kernel}, Node ${m.node}, load average ${m.loadAvg1.toFixed(1)} at start. Everything co-located: Kafka, Redis, servers, producer and client processes.`,
     `Versions: ${Object.entries(run.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
     '',
     ...[...new Set(run.results.map((r) => r.title))].map((t) => `- ${t}`),
