@@ -76,6 +76,31 @@ describe('delivery e2e: offline buffering, history loss, slow consumers', { skip
     second.close();
   });
 
+  it('a client without positions (page reload) resumes after the acks stored with the session, on another gateway too', async () => {
+    const other = await spawnGateway(stream, redis.value!.url, kafka.value!.brokers);
+    try {
+      const { sessionId, websocketUrl } = await newSession(gateway.url, 'ack-cust');
+      const got: number[] = [];
+      const options = { url: websocketUrl, socket: wsSocket, ackDelayMs: 5, onMessage: (m: MessageFrame) => got.push((m.data as { n: number }).n) };
+      const first = new CesClient(options);
+      clients.push(first);
+      first.connect();
+      await waitFor('connected', () => first.connected);
+      for (let n = 1; n <= 3; n++) await stream.produce({ 'ces-session-id': sessionId }, { n }, sessionId);
+      await waitFor('first three', () => got.length === 3);
+      first.close(); // flushes the cumulative ack of 3 before closing
+      for (let n = 4; n <= 5; n++) await stream.produce({ 'ces-session-id': sessionId }, { n }, sessionId);
+      const reloaded = new CesClient({ ...options, url: websocketUrl.replace(new URL(gateway.url).host, new URL(other.url).host) });
+      clients.push(reloaded);
+      reloaded.connect();
+      await waitFor('resumed after the stored ack', () => got.length >= 5);
+      assert.deepEqual(got, [1, 2, 3, 4, 5]);
+      reloaded.close();
+    } finally {
+      await other.kill('SIGTERM');
+    }
+  });
+
   it('closes a slow client with SLOW_CONSUMER; it reconnects and catches up without gap or duplicate', async () => {
     const { sessionId, websocketUrl } = await newSession(gateway.url, 'slow-cust');
     const raw = new WebSocket(websocketUrl, 'ces.v1');

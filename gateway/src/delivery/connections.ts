@@ -184,6 +184,7 @@ export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler &
     }
   }
 
+  /** Validated against what this connection was sent; stored even if the socket closes meanwhile. */
   async function onAck(state: ConnState, channel: string, seq: number): Promise<void> {
     const cs = state.channels.get(channel);
     if (!cs || !Number.isSafeInteger(seq) || seq < 0) {
@@ -191,8 +192,9 @@ export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler &
       return;
     }
     const acked = Math.min(seq, cs.cursor.last);
-    await deps.sessions.saveAck(state.conn.session.sessionId, ackKey(channel, cs.cursor.epoch), acked);
-    if (sessionOfChannel(channel) !== undefined) await deps.history.ack(channel, cs.cursor.epoch, acked);
+    const epoch = cs.cursor.epoch;
+    await deps.sessions.saveAck(state.conn.session.sessionId, ackKey(channel, epoch), acked);
+    if (sessionOfChannel(channel) !== undefined) await deps.history.ack(channel, epoch, acked);
   }
 
   async function onRoom(state: ConnState, type: 'subscribe' | 'unsubscribe', room: string): Promise<void> {
@@ -217,7 +219,8 @@ export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler &
     if (!state) return;
     switch (f.type) {
       case 'ack':
-        return enqueue(state, () => onAck(state, f.channel, f.seq));
+        // Not queued behind deliveries: a final ack sent just before the client closes must count.
+        return onAck(state, f.channel, f.seq);
       case 'publish': {
         const reply = await deps.publisher.publish(conn.session, f);
         send(state, reply);
