@@ -60,16 +60,17 @@ function readConfigFile(file: string): unknown {
  * before env is NOT re-read: env wins over the file, overrides win over everything.
  */
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, overrides: object = {}): GatewayConfig {
-  const conf = convict(gatewaySchema as convict.Schema<unknown>, { env, args: [] });
+  // convict gets no env of its own: env is applied below as a later load, so precedence is explicit.
+  const conf = convict(gatewaySchema as convict.Schema<unknown>, { env: {}, args: [] });
   const file = configFileFromArgv(argv);
   try {
     if (file) {
       const fromFile = readConfigFile(file);
       if (fromFile !== null && (typeof fromFile !== 'object' || Array.isArray(fromFile))) throw new ConfigError(`config file ${file} must hold an object`);
-      // convict: file values load under env values only if env is re-applied, so load then re-read env.
       conf.load(fromFile ?? {});
-      conf.load(envValues(env));
     }
+    // Env wins over the file (lists trimmed).
+    conf.load(envValues(env));
     conf.load(overrides);
     conf.validate({ allowed: 'strict' });
   } catch (err) {
