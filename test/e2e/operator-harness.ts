@@ -38,8 +38,12 @@ export function clusterFor(token?: string): KubeCluster {
   return new KubeCluster(kc);
 }
 
-/** Polls until `check` returns a truthy value; errors count as "not yet". */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+/**
+ * Polls until `check` returns a truthy value; errors count as "not yet". The generous timeout is
+ * for a loaded CI machine (a pass normally converges in well under a second); it is not a
+ * performance assertion.
+ */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -142,7 +146,7 @@ export function condition(cr: CesStream | undefined, type: string): Condition | 
 }
 
 /** Waits for a condition with this status (and reason, when given) computed from the current generation. */
-export async function waitForCondition(admin: KubeCluster, namespace: string, name: string, type: string, status: string, reason?: string, timeoutMs = 20_000): Promise<CesStream> {
+export async function waitForCondition(admin: KubeCluster, namespace: string, name: string, type: string, status: string, reason?: string, timeoutMs = 45_000): Promise<CesStream> {
   return waitFor(`${type}=${status}${reason ? ` (${reason})` : ''} on ${namespace}/${name}`, async () => {
     const cr = await getStream(admin, namespace, name);
     const c = condition(cr, type);
