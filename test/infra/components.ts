@@ -2,7 +2,8 @@
  * The table of components `up` knows: how to start each one and how to tell that a recorded one is
  * still healthy enough to reuse.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import type { Component, InfraState } from '../support/infra.ts';
 import { kafkaHealthy, startKafka } from './kafka.ts';
 import { ensureHelm } from './helm.ts';
@@ -29,7 +30,13 @@ export interface ComponentDef<S> {
 type Defs = { [C in Component]: ComponentDef<NonNullable<InfraState[C]>> };
 
 export const components: Defs = {
-  kafka: { start: () => startKafka(), healthy: (s) => kafkaHealthy(s.brokers), strays: { dir: 'kafka', executables: ['java'] } },
+  kafka: {
+    start: () => startKafka(),
+    healthy: (s) => kafkaHealthy(s.brokers),
+    // Topic data of finished runs is worth nothing and can be large; the logs stay for diagnosis.
+    afterStop: async () => rmSync(path.join(componentDir('kafka'), 'data'), { recursive: true, force: true }),
+    strays: { dir: 'kafka', executables: ['java'] },
+  },
   redis: { start: () => startRedis(), healthy: (s) => redisPing(s.port), strays: { dir: 'redis', executables: ['redis-server'] } },
   redisCluster: {
     start: () => startRedisCluster(),

@@ -108,7 +108,6 @@ async function stopRecorded(component: Component): Promise<boolean> {
   await Promise.all(record.procs.map((p) => stopOwned(p, components[component].stopGraceMs ?? 10_000)));
   await components[component].afterStop?.(record.state as never);
   removeRecord(component);
-  if (component === 'kafka') rmSync(path.join(componentDir('kafka'), 'data'), { recursive: true, force: true });
   return true;
 }
 
