@@ -4,7 +4,6 @@
  */
 import { loadProcessConfig, ConfigError, type GatewayConfig } from './config/load.ts';
 import { createLogger } from './observability/logger.ts';
-import { composeGateway } from './compose.ts';
 
 async function main(): Promise<void> {
   let config: GatewayConfig;
@@ -16,6 +15,8 @@ async function main(): Promise<void> {
     process.exit(78); // EX_CONFIG
   }
   const logger = createLogger({ level: config.log.level, node: config.node });
+  // Imported after the config is valid, so a bad config fails fast without loading Kafka/Redis clients.
+  const { composeGateway } = await import('./compose.ts');
   const gateway = await composeGateway(config, { logger });
   const { url } = await gateway.start();
   logger.info({ event: 'listening', url }, `ces-gateway listening on ${url}`);
