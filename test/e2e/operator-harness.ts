@@ -107,8 +107,10 @@ export async function startTestOperator(options: TestOperatorOptions): Promise<R
       leaderElection: {
         enabled: options.leaderElection ?? true,
         leaseName: options.leaseName ?? 'ces-operator-leader',
-        leaseDurationMs: 3_000,
-        renewDeadlineMs: 2_000,
+        // Long enough that a leader on a loaded machine never loses the Lease by accident; a
+        // stopping leader releases it, so handover in tests is still immediate.
+        leaseDurationMs: 15_000,
+        renewDeadlineMs: 10_000,
         retryPeriodMs: 250,
       },
       kafka: { connectionTimeoutMs: 500, requestTimeoutMs: 5_000, retries: 0 },
