@@ -253,7 +253,8 @@ export class OperatorInstall extends Construct {
     new OperatorServiceAccount(this, 'sa', props);
     new OperatorClusterRole(this, 'cluster-role', props);
     new OperatorBindings(this, 'bindings', props);
-    new OperatorLeaderElectionRbac(this, 'leader-election', { ...props, ...(props.leaderElectionRules ? { rules: props.leaderElectionRules } : {}) });
+    // Not `...props`: its `rules` are the ClusterRole's, which must not leak into the Lease Role.
+    new OperatorLeaderElectionRbac(this, 'leader-election', { namespace: props.namespace, ...(props.name ? { name: props.name } : {}), rules: props.leaderElectionRules ?? defaultLeaderElectionRules });
     new OperatorDeployment(this, 'deployment', props);
     if (props.serviceMonitor) new OperatorServiceMonitor(this, 'service-monitor', props);
     if (props.dashboards && Object.keys(props.dashboards).length > 0) new OperatorDashboards(this, 'dashboards', { ...props, dashboards: props.dashboards });
