@@ -13,7 +13,13 @@ export interface DashboardParams {
   uidPrefix?: string;
   /** Tags on every dashboard. @default ['ces'] */
   tags?: readonly string[];
+  /** Which dashboards to render (e.g. only `stream` per CesStream, fleet and operator once). @default all three */
+  include?: readonly DashboardKind[];
+  /** Preselects the per-stream dashboard's variables on this stream. @default none */
+  stream?: { namespace: string; name: string };
 }
+
+export type DashboardKind = 'fleet' | 'stream' | 'operator';
 
 /** Dashboard JSON models keyed by file name (`<uid>.json`). */
 export type RenderedDashboards = Record<string, Record<string, unknown>>;
@@ -61,12 +67,26 @@ function operatorRows(): RowSpec[] {
 export function renderDashboards(params: DashboardParams = {}): RenderedDashboards {
   const prefix = params.uidPrefix ?? 'ces';
   const tags = params.tags ?? ['ces'];
-  const fleet = addRows(addVariables(base('CES / Fleet overview', `${prefix}-fleet`, tags), { multi: true, stream: true }), gatewayRows(gatewaySelector, 'stream'));
-  const stream = addRows(addVariables(base('CES / Stream', `${prefix}-stream`, tags), { multi: false, stream: true }), gatewayRows(gatewaySelector, 'pod'));
-  const operator = addRows(addVariables(base('CES / Operator', `${prefix}-operator`, tags), { multi: true, stream: false, source: O.leader.name }), operatorRows());
+  const include = new Set<DashboardKind>(params.include ?? ['fleet', 'stream', 'operator']);
+  const current = params.stream ? { namespace: params.stream.namespace, stream: params.stream.name } : undefined;
+  const build: Record<DashboardKind, () => DashboardBuilder> = {
+    fleet: () => addRows(addVariables(base('CES / Fleet overview', `${prefix}-fleet`, tags), { multi: true, stream: true }), gatewayRows(gatewaySelector, 'stream')),
+    stream: () =>
+      addRows(
+        addVariables(base(params.stream ? `CES / Stream ${params.stream.namespace}/${params.stream.name}` : 'CES / Stream', `${prefix}-stream`, tags), {
+          multi: false,
+          stream: true,
+          ...(current ? { current } : {}),
+        }),
+        gatewayRows(gatewaySelector, 'pod'),
+      ),
+    operator: () =>
+      addRows(addVariables(base('CES / Operator', `${prefix}-operator`, tags), { multi: true, stream: false, source: O.leader.name }), operatorRows()),
+  };
   const out: RenderedDashboards = {};
-  for (const d of [fleet, stream, operator]) {
-    const model = d.build();
+  for (const kind of ['fleet', 'stream', 'operator'] as const) {
+    if (!include.has(kind)) continue;
+    const model = build[kind]().build();
     out[`${model.uid}.json`] = model as unknown as Record<string, unknown>;
   }
   return out;

@@ -7,7 +7,7 @@
  *                      thresholds, name, namespace })      Grafana provisioning doc, GrafanaAlertRuleGroup
  * `generate.ts` writes the defaults into dashboards/generated/ (checked in, drift-tested).
  */
-export { renderDashboards, dashboardExpressions, type DashboardParams, type RenderedDashboards } from './dashboards.ts';
+export { renderDashboards, dashboardExpressions, type DashboardParams, type DashboardKind, type RenderedDashboards } from './dashboards.ts';
 export { renderAlertRules, grafanaRuleUid, type RenderAlertParams, type RenderedAlertRules } from './render-alerts.ts';
 export { alertDefinitions, DefaultThresholds, type AlertDefinition, type AlertParams, type AlertThresholds } from './alerts.ts';
 export { metricNames } from './promql.ts';

@@ -73,11 +73,16 @@ export function addRows(dashboard: DashboardBuilder, rows: readonly RowSpec[]): 
  * The template variables: datasource, then namespace and stream read from `source` (default the
  * gateway's own `ces_gateway_ready` series). `multi` dashboards (fleet) allow All; the per-stream one picks one.
  */
-export function addVariables(dashboard: DashboardBuilder, opts: { multi: boolean; stream: boolean; source?: string }): DashboardBuilder {
+export function addVariables(
+  dashboard: DashboardBuilder,
+  opts: { multi: boolean; stream: boolean; source?: string; current?: Readonly<Record<string, string>> },
+): DashboardBuilder {
   const source = opts.source ?? G.ready.name;
   dashboard.withVariable(new DatasourceVariableBuilder('datasource').label('Data source').type('prometheus'));
   const variable = (name: string, query: string) => {
     const v = new QueryVariableBuilder(name).label(name).query(query).datasource(datasource).refresh(VariableRefresh.OnTimeRangeChanged);
+    const current = opts.current?.[name];
+    if (current !== undefined) v.current({ selected: true, text: current, value: current });
     return opts.multi ? v.multi(true).includeAll(true).allValue('.*') : v;
   };
   dashboard.withVariable(variable('namespace', `label_values(${source}, namespace)`));

@@ -88,6 +88,18 @@ describe('dashboard rendering', () => {
   });
 });
 
+describe('per-stream dashboards', () => {
+  it('renders only the requested dashboards, preselected on the stream', () => {
+    const d = renderDashboards({ uidPrefix: 'ces-x1', include: ['stream'], stream: { namespace: 'shop', name: 'orders' } });
+    assert.deepEqual(Object.keys(d), ['ces-x1-stream.json']);
+    const model = d['ces-x1-stream.json']!;
+    assert.equal(model.title, 'CES / Stream shop/orders');
+    const list = (model.templating as { list: { name: string; current?: { value: string } }[] }).list;
+    assert.equal(list.find((v) => v.name === 'stream')?.current?.value, 'orders');
+    assert.equal(list.find((v) => v.name === 'namespace')?.current?.value, 'shop');
+  });
+});
+
 describe('docs/observability.md', () => {
   const doc = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/observability.md'), 'utf8');
 
