@@ -71,7 +71,8 @@ export const deliverySchema = {
   },
   history: {
     maxEntries: nat('Entries kept per channel (count cap).', 100, 'CES_HISTORY_MAX_ENTRIES'),
-    ttlSeconds: nat('A channel history idle this long expires (its epoch with it: clients then see recovered=false).', 300, 'CES_HISTORY_TTL_SECONDS'),
+    ttlSeconds: nat('Entries of a channel idle this long expire (a client that is behind then sees recovered=false).', 300, 'CES_HISTORY_TTL_SECONDS'),
+    metaTtlSeconds: nat('A channel idle this long forgets its epoch and seq too (≥ ttlSeconds); clients of a lost epoch see recovered=false even when up to date.', 86400, 'CES_HISTORY_META_TTL_SECONDS'),
     dedupeWindow: nat('Most recent seqs per channel whose source position is remembered for idempotent appends (≥ maxEntries).', 10000, 'CES_HISTORY_DEDUPE_WINDOW'),
     overflowPolicy: {
       doc: 'A session channel full of unacked entries: dlq = the new record goes to the DLQ (history_overflow); drop = the oldest unacked entry is evicted (the client sees recovered=false).',

@@ -91,7 +91,7 @@ export function createDelivery(config: GatewayConfig, deps: DeliveryDeps): Deliv
   let fanout: Fanout;
   let dedupe: PublishDedupe;
   if (deps.redis) {
-    history = new RedisHistory(deps.redis, { keyPrefix: prefix, maxEntries: h.maxEntries, ttlSeconds: h.ttlSeconds, dedupeWindow: h.dedupeWindow, publishCommand: 'SPUBLISH' });
+    history = new RedisHistory(deps.redis, { keyPrefix: prefix, maxEntries: h.maxEntries, ttlSeconds: h.ttlSeconds, metaTtlSeconds: h.metaTtlSeconds, dedupeWindow: h.dedupeWindow, publishCommand: 'SPUBLISH' });
     fanout = new RedisFanout(deps.redis, { keyPrefix: prefix, sharded: true });
     dedupe = new RedisPublishDedupe(deps.redis, prefix, config.publish.dedupeTtlSeconds);
   } else {

@@ -12,8 +12,10 @@ import type { ChannelEntry, StoredMessage } from '../../core/record.ts';
 export interface HistoryFixture {
   history: History;
   fanout: Fanout;
-  /** Makes the channel's history disappear (TTL expiry / flush). */
+  /** Makes the channel's history disappear (meta TTL expiry / flush). */
   lose(channel: string): Promise<void>;
+  /** Makes only the channel's entries disappear (entry TTL expiry of an idle channel). */
+  expireEntries(channel: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -104,6 +106,17 @@ export function historyContract(name: string, options: ContractOptions, create: 
       const after = await f.history.append(ch, message(2), opts(2));
       assert.notEqual(after.epoch, before.epoch);
       assert.equal(after.seq, 1);
+    });
+
+    it('when only the entries of an idle channel expire, epoch and seq survive and counting continues', async () => {
+      const ch = uniqueChannel('c');
+      for (let n = 1; n <= 3; n++) await f.history.append(ch, message(n), opts(n));
+      const before = await f.history.window(ch);
+      await f.expireEntries(ch);
+      assert.deepEqual(await f.history.window(ch), { epoch: before.epoch, top: 3, oldest: 4 });
+      const next = await f.history.append(ch, message(4), opts(4));
+      assert.deepEqual([next.status, next.seq, next.epoch], ['appended', 4, before.epoch]);
+      assert.deepEqual((await f.history.read(ch, 0, 10)).entries.map((e) => e.seq), [4]);
     });
 
     it('rejects with overflow when a session channel is full of unacked entries, accepts again after an ack', async () => {

@@ -5,5 +5,5 @@ import { MemoryFanout } from './fanout.ts';
 historyContract('memory', { maxEntries: 5 }, async () => {
   const fanout = new MemoryFanout();
   const history = new MemoryHistory({ maxEntries: 5, dedupeWindow: 10 }, fanout);
-  return { history, fanout, lose: async (ch) => history.lose(ch), close: async () => fanout.close() };
+  return { history, fanout, lose: async (ch) => history.lose(ch), expireEntries: async (ch) => history.expireEntries(ch), close: async () => fanout.close() };
 });

@@ -95,6 +95,12 @@ export class MemoryHistory implements History {
     this.#check();
   }
 
+  /** Test hook: the entries expired (idle channel) but epoch and top remain, like the Redis meta TTL. */
+  expireEntries(channel: string): void {
+    const log = this.#channels.get(channel);
+    if (log) log.entries = [];
+  }
+
   /** Test hook: the channel's history is gone (expired, Redis flushed); the next use starts a new epoch. */
   lose(channel: string): void {
     this.#channels.delete(channel);

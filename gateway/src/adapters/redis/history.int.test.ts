@@ -27,6 +27,9 @@ function fixture(client: Redis | Cluster): HistoryFixture {
       const k = channelKeys(keyPrefix, channel);
       await client.del(k.meta, k.log, k.sources);
     },
+    async expireEntries(channel) {
+      await client.del(channelKeys(keyPrefix, channel).log);
+    },
     async close() {
       for (const channel of used) {
         const k = channelKeys(keyPrefix, channel);

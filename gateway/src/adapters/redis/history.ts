@@ -14,6 +14,8 @@ export interface RedisHistorySettings {
   keyPrefix: string;
   maxEntries: number;
   ttlSeconds: number;
+  /** TTL of a channel's epoch/top and dedupe set (>= ttlSeconds); default ttlSeconds. */
+  metaTtlSeconds?: number;
   /** How many recent seqs per channel remember their source id (>= maxEntries). */
   dedupeWindow: number;
   /** SPUBLISH (sharded pub/sub, Redis >= 7) or PUBLISH. */
@@ -65,9 +67,13 @@ export class RedisHistory implements History {
     const reply = await this.#redis.cesHistoryAppend(
       keys.meta, keys.log, keys.sources,
       keys.live, newEpoch(), options.sourceId, JSON.stringify(message),
-      s.maxEntries, s.ttlSeconds, s.dedupeWindow, options.rejectUnackedOverflow ? '1' : '0', s.publishCommand,
+      s.maxEntries, s.ttlSeconds, s.dedupeWindow, options.rejectUnackedOverflow ? '1' : '0', s.publishCommand, this.#metaTtl(),
     );
     return { status: String(reply[0]) as AppendResult['status'], seq: Number(reply[1]), epoch: String(reply[2]) };
+  }
+
+  #metaTtl(): number {
+    return Math.max(this.#settings.ttlSeconds, this.#settings.metaTtlSeconds ?? 0);
   }
 
   async window(channel: string): Promise<HistoryWindow> {
@@ -76,7 +82,7 @@ export class RedisHistory implements History {
 
   async read(channel: string, after: number, limit: number): Promise<{ window: HistoryWindow; entries: ChannelEntry[] }> {
     const keys = channelKeys(this.#settings.keyPrefix, channel);
-    const reply = await this.#redis.cesHistoryRead(keys.meta, keys.log, newEpoch(), this.#settings.ttlSeconds, Math.max(0, after), limit);
+    const reply = await this.#redis.cesHistoryRead(keys.meta, keys.log, newEpoch(), this.#metaTtl(), Math.max(0, after), limit);
     const epoch = String(reply[0]);
     const window = { epoch, top: Number(reply[1]), oldest: Number(reply[2]) };
     const entries: ChannelEntry[] = [];

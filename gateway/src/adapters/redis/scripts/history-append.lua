@@ -10,10 +10,12 @@
 -- ARGV[3] source id <topic>-<partition>-<offset>
 -- ARGV[4] message JSON
 -- ARGV[5] max entries kept (count cap)
--- ARGV[6] TTL seconds, refreshed on every append (the history, its epoch and dedupe expire together)
+-- ARGV[6] TTL seconds of the entries (log), refreshed on every append
 -- ARGV[7] dedupe window: how many most recent seqs keep their source id (>= ARGV[5])
 -- ARGV[8] '1' = reject with 'overflow' when full and the oldest entry is newer than the channel ack
 -- ARGV[9] publish command: SPUBLISH (sharded) or PUBLISH
+-- ARGV[10] TTL seconds of meta (epoch, top) and dedupe, >= ARGV[6]: an idle channel's entries
+--          expire but its epoch and seq survive, so an up-to-date client is not told it lost anything
 -- Returns {status, seq, epoch}: status 'appended' | 'duplicate' | 'overflow'.
 -- Published payload: '<seq>:<epoch>:<message JSON>'.
 
@@ -49,9 +51,9 @@ local window = tonumber(ARGV[7])
 if seq > window then
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', seq - window)
 end
-local ttl = tonumber(ARGV[6])
-redis.call('EXPIRE', KEYS[1], ttl)
-redis.call('EXPIRE', KEYS[2], ttl)
-redis.call('EXPIRE', KEYS[3], ttl)
+local metaTtl = tonumber(ARGV[10])
+redis.call('EXPIRE', KEYS[1], metaTtl)
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[6]))
+redis.call('EXPIRE', KEYS[3], metaTtl)
 redis.call(ARGV[9], ARGV[1], seq .. ':' .. epoch .. ':' .. ARGV[4])
 return {'appended', seq, epoch}

@@ -5,7 +5,7 @@
 -- KEYS[1] meta hash   <prefix>{ch:<channel>}:meta
 -- KEYS[2] log stream  <prefix>{ch:<channel>}:log
 -- ARGV[1] epoch to use when the channel has none
--- ARGV[2] TTL seconds for a newly created meta hash
+-- ARGV[2] TTL seconds for a newly created meta hash (the meta TTL)
 -- ARGV[3] after: return entries with seq > after
 -- ARGV[4] limit: at most this many entries (0 = window only)
 -- Returns {epoch, top, oldest, id1, msg1, id2, msg2, ...}; oldest = top + 1 when empty.
