@@ -168,6 +168,12 @@ export class KubeCluster implements Cluster {
     return byKind.get(kind);
   }
 
+  #forgetResource(path: string): void {
+    const match = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))\//.exec(path);
+    const apiVersion = match?.[1] ?? match?.[2];
+    if (apiVersion) this.#resources.delete(apiVersion);
+  }
+
   async #collectionPath(apiVersion: string, kind: string, namespace: string | undefined): Promise<string> {
     const resource = await this.#resource(apiVersion, kind);
     if (!resource) throw new KubeApiError(404, 'NotFound', `${kind} (${apiVersion}) is not served by the API server`);
@@ -197,7 +203,10 @@ export class KubeCluster implements Cluster {
     const res = await send(this.#server.protocol === 'https:' ? https.request : http.request, options, payload);
     if (res.status >= 200 && res.status < 300) return res;
     if (allowed.includes(res.status)) return res;
-    const status = res.body as { reason?: string; message?: string } | undefined;
+    const status = res.body as { reason?: string; message?: string; details?: { name?: string } } | undefined;
+    // A 404 naming no object means the resource type itself is gone (its CRD was deleted):
+    // forget the discovery entry so the next pass asks again instead of failing forever.
+    if (res.status === 404 && !status?.details?.name) this.#forgetResource(path);
     throw new KubeApiError(res.status, status?.reason ?? 'Unknown', `${method} ${path}: ${res.status} ${status?.message ?? ''}`.trim());
   }
 }
