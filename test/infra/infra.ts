@@ -122,6 +122,7 @@ function writeState(reasons: Record<string, string>): InfraState {
     const record = readRecord(c);
     if (record && !reasons[c]) {
       (state as unknown as Record<string, unknown>)[c] = record.state;
+      if (record.procs.length) (state.processes ??= {})[c] = record.procs;
       continue;
     }
     state.errors[c] = reasons[c] ?? previous?.errors[c] ?? `not started (run: npm run infra -- up ${c})`;

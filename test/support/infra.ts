@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { isOwnedAlive } from '../infra/procs.ts';
 
 export interface InfraState {
   kafka?: { brokers: string[] };
@@ -33,6 +34,11 @@ export interface InfraState {
   helm?: { bin: string };
   /** Components that failed to start, with the reason. */
   errors: Record<string, string>;
+  /**
+   * The server processes behind each running component (pid + a string in its command line), so a
+   * test can tell a server that died after state.json was written from one that is up.
+   */
+  processes?: Partial<Record<Component, { pid: number; marker: string }[]>>;
 }
 
 export type Component = 'kafka' | 'redis' | 'redisCluster' | 'kube' | 'prometheus' | 'helm';
@@ -44,15 +50,19 @@ export function stateFile(): string {
   return process.env.CES_INFRA_STATE ?? path.join(repoRoot, '.ces', 'infra', 'state.json');
 }
 
-let cached: InfraState | undefined;
+/** Read once per process and state file (a test pointing CES_INFRA_STATE elsewhere gets that file). */
+let cached: { file: string; state: InfraState } | undefined;
 export function readInfra(): InfraState {
-  if (cached) return cached;
+  const file = stateFile();
+  if (cached?.file === file) return cached.state;
+  let state: InfraState;
   try {
-    cached = JSON.parse(readFileSync(stateFile(), 'utf8')) as InfraState;
+    state = JSON.parse(readFileSync(file, 'utf8')) as InfraState;
   } catch {
-    cached = { errors: { all: `no infra state at ${stateFile()}: run "npm test" or "npm run infra -- up"` } };
+    state = { errors: { all: `no infra state at ${file}: run "npm test" or "npm run infra -- up"` } };
   }
-  return cached;
+  cached = { file, state };
+  return state;
 }
 
 /**
@@ -62,8 +72,12 @@ export function readInfra(): InfraState {
 export function needs<C extends Component>(component: C): { skip: string | false; value: NonNullable<InfraState[C]> | undefined } {
   const state = readInfra();
   const value = state[component] as NonNullable<InfraState[C]> | undefined;
-  if (value) return { skip: false, value };
-  const reason = `infrastructure "${component}" unavailable: ${state.errors[component] ?? state.errors.all ?? 'not started'}`;
+  const dead = (state.processes?.[component] ?? []).filter((p) => !isOwnedAlive(p));
+  if (value && dead.length === 0) return { skip: false, value };
+  const why = dead.length
+    ? `its server (pid ${dead.map((p) => p.pid).join(', ')}) is no longer running; run: npm run infra -- up ${component}`
+    : (state.errors[component] ?? state.errors.all ?? 'not started');
+  const reason = `infrastructure "${component}" unavailable: ${why}`;
   if (process.env.CI === 'true') throw new Error(reason);
   console.warn(`SKIP ${reason}`);
   return { skip: reason, value: undefined };
