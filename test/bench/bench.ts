@@ -65,7 +65,7 @@ async function runSystem(name: SystemName, o: BenchOptions, brokers: string[], r
           try {
             const result: ScenarioResult = await runScenario(system, plan, env, plan.name);
             run.results.push(result);
-            log(`  delivered ${result.delivered}/${result.expected} (lost ${result.missing}, dup ${result.duplicates}), ${result.deliveredPerSec.toFixed(0)} msg/s, p99 ${result.latencyMs.p99?.toFixed(1) ?? '–'} ms`);
+            log(`  delivered ${result.delivered}/${result.expected} (missed ${result.missing}, dup ${result.duplicates}), ${result.deliveredPerSec.toFixed(0)} msg/s, p99 ${result.latencyMs.p99?.toFixed(1) ?? '–'} ms`);
           } catch (err) {
             log(`  failed: ${String(err)}`);
             run.notRun.push({ system: name, scenario: plan.name, reason: err instanceof Error ? err.message : String(err) });

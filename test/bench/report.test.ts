@@ -33,7 +33,7 @@ describe('bench report', () => {
     const t = targetsTable(results);
     assert.match(t, /2\.00× socketio, 0\.50× centrifugo/); // idle memory: socketio uses 2× CES, centrifugo half
     assert.match(t, /fan-out p99: 2\.00× socketio, 1\.25× centrifugo/);
-    assert.match(t, /3 lost, 0 duplicates over all CES scenarios \| no/);
+    assert.match(t, /3 missed \(not received by the end of the drain\), 0 duplicates over all CES scenarios \| no/);
     assert.match(t, /8\.0 KiB \| yes/);
   });
 

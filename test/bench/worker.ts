@@ -75,6 +75,17 @@ async function connectAll(system: SystemName, specs: SessionSpec[], concurrency:
   return { type: 'connected', ok, failed, targets, ...(firstError ? { firstError } : {}) };
 }
 
+/** A session not receiving again this long after the drop counts as a failed reconnect. */
+const STORM_TIMEOUT_MS = 60_000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not back within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Drops every session at once and times each one until it can receive again. */
 async function storm(): Promise<WorkerMessage> {
   const reconnect: HistogramData = emptyHistogram();
@@ -84,7 +95,7 @@ async function storm(): Promise<WorkerMessage> {
     sessions.filter((s) => s.ok).map(async (s) => {
       const droppedAt = nowMs();
       try {
-        if (await s.conn.drop()) recovered += 1;
+        if (await withTimeout(s.conn.drop(), STORM_TIMEOUT_MS)) recovered += 1;
         record(reconnect, nowMs() - droppedAt);
       } catch {
         failed += 1;
