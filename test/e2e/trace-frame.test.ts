@@ -1,11 +1,15 @@
 /**
- * Trace ids reach the client through a real gateway (real Kafka, Redis, WebSocket): a record whose
- * W3C `traceparent` header names a trace arrives as a frame whose `traceId` is that trace; a
- * record with a malformed or hostile header arrives without one (nothing invented, nothing echoed).
+ * Traces through a real gateway (real Kafka, Redis, WebSocket). Tracing off: a record whose W3C
+ * `traceparent` names a trace arrives as a frame with that `traceId`; malformed or hostile
+ * headers give none (nothing invented, nothing echoed). Tracing on (in-memory exporter): one trace
+ * from the Kafka record (consume → decode → route → history) to the socket write (deliver), and
+ * the frame's `traceId` is that trace — continuing the record's trace, or a new one without it.
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Kafka, logLevel } from 'kafkajs';
+import { trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import WebSocket from 'ws';
 import { needs, uniqueName } from '../support/infra.ts';
 import { waitUntil } from '../infra/procs.ts';
@@ -55,23 +59,48 @@ describe('trace id from the Kafka record to the client frame', { skip: kafka.ski
     await admin.disconnect();
   });
 
-  it('carries the record trace id into the frame, and none for malformed or hostile headers', async () => {
-    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const bad = ['00-zz-00-01', `00-${'0'.repeat(32)}-00f067aa0ba902b7-01`, `00-${traceId}-00f067aa0ba902b7-01\r\ninjected: 1`, 'x'.repeat(5000)];
+  const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const parentSpanId = '00f067aa0ba902b7';
+
+  /** Produces records `n = from…` with the given traceparents (undefined = no header); returns their frames by n. */
+  async function roundTrip(from: number, traceparents: (string | undefined)[]): Promise<Map<number, string | undefined>> {
     const producer = client.producer();
     await producer.connect();
     await producer.send({
       topic: topics[0]!,
-      messages: [
-        { value: JSON.stringify({ n: 0 }), headers: { 'ces-session-id': sessionId, traceparent: `00-${traceId}-00f067aa0ba902b7-01` } },
-        ...bad.map((traceparent, i) => ({ value: JSON.stringify({ n: i + 1 }), headers: { 'ces-session-id': sessionId, traceparent } })),
-      ],
+      messages: traceparents.map((tp, i) => ({
+        value: JSON.stringify({ n: from + i }),
+        headers: { 'ces-session-id': sessionId, ...(tp === undefined ? {} : { traceparent: tp }) },
+      })),
     });
     await producer.disconnect();
-    const messages = () => frames.filter((f) => f.type === 'message');
-    await waitUntil('all frames', () => messages().length === bad.length + 1, { timeoutMs: 20_000, intervalMs: 50 });
-    const byN = new Map(messages().map((f) => [(f.data as { n: number }).n, f.traceId]));
+    const mine = () => frames.filter((f) => f.type === 'message' && (f.data as { n: number }).n >= from);
+    await waitUntil('frames', () => mine().length === traceparents.length, { timeoutMs: 20_000, intervalMs: 50 });
+    return new Map(mine().map((f) => [(f.data as { n: number }).n, f.traceId]));
+  }
+
+  it('tracing off: carries the record trace id into the frame, and none for malformed or hostile headers', async () => {
+    const bad = ['00-zz-00-01', `00-${'0'.repeat(32)}-${parentSpanId}-01`, `00-${traceId}-${parentSpanId}-01\r\ninjected: 1`, 'x'.repeat(5000), undefined];
+    const byN = await roundTrip(0, [`00-${traceId}-${parentSpanId}-01`, ...bad]);
     assert.equal(byN.get(0), traceId);
     for (let i = 1; i <= bad.length; i++) assert.equal(byN.get(i), undefined, `bad header ${i}`);
+  });
+
+  it('tracing on: one trace from the Kafka record to the socket write, and the frame carries it', async () => {
+    const exporter = new InMemorySpanExporter();
+    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+    const byN = await roundTrip(100, [`00-${traceId}-${parentSpanId}-01`, undefined, 'garbage']);
+    const stages = ['ces.consume', 'ces.decode', 'ces.deliver', 'ces.history', 'ces.route'];
+    const namesOf = (id: string) => exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === id).map((s) => s.name).sort();
+    // The record's own trace continues; records without (valid) context start one each.
+    assert.equal(byN.get(100), traceId);
+    const fresh = [byN.get(101), byN.get(102)];
+    for (const id of fresh) assert.match(id ?? '', /^[0-9a-f]{32}$/);
+    assert.equal(new Set([traceId, ...fresh]).size, 3);
+    for (const id of [traceId, ...fresh]) await waitUntil(`spans of ${id}`, () => namesOf(id!).length >= stages.length, { timeoutMs: 10_000, intervalMs: 50 });
+    for (const id of [traceId, ...fresh]) assert.deepEqual(namesOf(id!), stages, id);
+    const consume = exporter.getFinishedSpans().find((s) => s.name === 'ces.consume' && s.spanContext().traceId === traceId)!;
+    assert.equal(consume.parentSpanContext?.spanId, parentSpanId);
+    assert.equal(consume.attributes['messaging.destination.name'], topics[0]);
   });
 });
