@@ -2,8 +2,8 @@
  * CES client for the bench, speaking the documented `ces.v1` wire protocol directly over `ws`
  * (contracts/src/protocol.ts) so the figures measure the gateway, not an SDK: mint a session as
  * the backend would (POST /api/sessions), register it as the app would (POST /api/register), open
- * the returned WebSocket URL, ack each channel cumulatively (coalesced to one ack per channel per
- * event-loop turn), and on a drop reconnect with the resume positions it has processed.
+ * the returned WebSocket URL, ack each channel cumulatively (debounced by 50 ms like the SDK), and
+ * on a drop reconnect with the resume positions it has processed.
  *
  * It does not drop duplicates itself: every redelivered frame reaches the tracker, so the
  * duplicate count is what the server sent, not what an SDK would hide.
@@ -14,6 +14,8 @@ import { RECONNECT_DELAY_MS, deferred, type BenchConnection, type Connect } from
 import type { SessionSpec } from '../payload.ts';
 
 const MAX_ATTEMPTS = 10;
+/** Ack debounce, the CES client SDK's default (gateway/client ackDelayMs). */
+const ACK_DELAY_MS = 50;
 
 async function postJson(url: string, body: unknown, headers: Record<string, string>): Promise<Record<string, unknown>> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -64,7 +66,7 @@ export const connectCes: Connect = (spec, onData) => {
     if (frame.type === 'message') {
       onData(frame.data);
       positions[frame.channel] = { seq: frame.seq, epoch: frame.epoch };
-      if (pendingAcks.size === 0) setImmediate(flushAcks);
+      if (pendingAcks.size === 0) setTimeout(flushAcks, ACK_DELAY_MS);
       pendingAcks.add(frame.channel);
     } else if (frame.type === 'welcome') {
       attempts = 0;
