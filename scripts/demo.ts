@@ -19,6 +19,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,8 @@ import { startDemoWeb } from './demo-web.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const demoDir = path.join(repoRoot, '.ces', 'demo');
+/** Servers this demo started (detached, so they survive a SIGKILL of the demo): stopped on the next start. */
+const procsFile = path.join(demoDir, 'procs.json');
 const CUSTOMER = 'demo-customer';
 const EVENTS = ['order.created', 'order.paid', 'order.packed', 'order.shipped', 'order.delivered'] as const;
 
@@ -55,6 +58,7 @@ async function kafkaBrokers(): Promise<string[]> {
   if (reuse.brokers) return reuse.brokers.split(',').map((b) => b.trim());
   log('starting Kafka (first run downloads Kafka 3.9 from Maven Central into ~/.cache/ces) ...');
   const kafka = await startKafka({ dir: path.join(demoDir, 'kafka') });
+  remember(kafka.procs);
   cleanups.push({ what: 'Kafka', run: () => stopAll(kafka.procs) });
   return kafka.state.brokers;
 }
@@ -70,12 +74,40 @@ async function redisUrl(): Promise<string | undefined> {
     return undefined;
   }
   const redis = await startRedis({ dir: path.join(demoDir, 'redis') });
+  remember(redis.procs);
   cleanups.push({ what: 'Redis', run: () => stopAll(redis.procs) });
   return redis.state.url;
 }
 
 async function stopAll(procs: OwnedProcess[]): Promise<void> {
   for (const proc of procs) await stopOwned(proc);
+  forget(procs);
+}
+
+function recorded(): OwnedProcess[] {
+  try {
+    return JSON.parse(readFileSync(procsFile, 'utf8')) as OwnedProcess[];
+  } catch {
+    return [];
+  }
+}
+
+function remember(procs: OwnedProcess[]): void {
+  mkdirSync(demoDir, { recursive: true });
+  writeFileSync(procsFile, JSON.stringify([...recorded(), ...procs]));
+}
+
+function forget(procs: OwnedProcess[]): void {
+  const left = recorded().filter((r) => !procs.some((p) => p.pid === r.pid));
+  if (left.length === 0) rmSync(procsFile, { force: true });
+  else writeFileSync(procsFile, JSON.stringify(left));
+}
+
+/** A demo killed with SIGKILL leaves its Kafka/Redis running; stopOwned checks each is still ours. */
+async function stopLeftovers(): Promise<void> {
+  const stale = recorded();
+  if (stale.length > 0) log(`stopping ${stale.length} server(s) left by an earlier demo`);
+  await stopAll(stale);
 }
 
 async function deleteKeys(url: string, prefix: string): Promise<void> {
@@ -113,7 +145,11 @@ async function createTopics(kafka: Kafka, topics: string[]): Promise<void> {
 async function startGateway(brokers: string[], redis: string | undefined, demoOrigin: string[], apiToken: string, dlq: string, inbound: string): Promise<string> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', path.join(repoRoot, 'gateway/src/main.ts')], {
+  // A config file of its own (settings come from env) whose path marks the process as this demo's.
+  const configFile = path.join(demoDir, `gateway${suffix}.yaml`);
+  mkdirSync(demoDir, { recursive: true });
+  writeFileSync(configFile, '# npm start demo gateway: configured through CES_* env (scripts/demo.ts)\n{}\n');
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', path.join(repoRoot, 'gateway/src/main.ts'), '--config', configFile], {
     cwd: repoRoot,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
@@ -135,7 +171,9 @@ async function startGateway(brokers: string[], redis: string | undefined, demoOr
       ...(redis ? { CES_REDIS_URL: redis } : {}),
     },
   });
-  cleanups.push({ what: 'gateway', run: () => stopChild(child) });
+  const owned = { pid: child.pid!, marker: configFile };
+  remember([owned]);
+  cleanups.push({ what: 'gateway', run: async () => { await stopChild(child); forget([owned]); rmSync(configFile, { force: true }); } });
   await waitReady(url, child);
   return url;
 }
@@ -184,6 +222,7 @@ function startProducer(producer: Producer): () => Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (!reuse.brokers || reuse.redis === undefined) await stopLeftovers();
   const brokers = await kafkaBrokers();
   const redis = await redisUrl();
   const kafka = new Kafka({ clientId: 'ces-demo', brokers, logLevel: logLevel.NOTHING });
