@@ -88,6 +88,19 @@ describe('connection lifecycle', () => {
     second.ws.close();
   });
 
+  it('limits WebSocket upgrades per IP with 429 RATE_LIMITED and Retry-After before the handshake', async () => {
+    const gw = await gateway({ rateLimit: { connectPerIpPerMinute: 2 } });
+    const id = await gw.newSession();
+    for (let i = 0; i < 2; i++) {
+      const s = await mustOpen(`${gw.wsUrl}/ws/${id}`);
+      s.ws.close();
+      await s.closed;
+    }
+    const refused = await mustRefuse(`${gw.wsUrl}/ws/${id}`);
+    assert.deepEqual([refused.status, (refused.body as { errorCode: string }).errorCode], [429, 'RATE_LIMITED']);
+    assert.ok(Number(refused.headers['retry-after']) >= 1);
+  });
+
   it('drain closes sockets with 4000, refuses new upgrades with 503 SHUTTING_DOWN and turns /readyz to 503', async () => {
     const gw = await gateway();
     const id = await gw.newSession();

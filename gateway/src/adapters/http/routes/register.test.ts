@@ -4,7 +4,9 @@
  */
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { SignJWT, generateKeyPair, exportSPKI } from 'jose';
+import http from 'node:http';
+import { once } from 'node:events';
+import { SignJWT, generateKeyPair, exportSPKI, exportJWK } from 'jose';
 import { startGateway, type StartedGateway } from '../../../testing/start-gateway.ts';
 import { MemorySessionStore } from '../../memory/memory-session-store.ts';
 import { mintSessionId } from '../../../auth/session-ids.ts';
@@ -180,6 +182,27 @@ describe('POST /api/register (jwt mode)', () => {
     const token = await new SignJWT({ sid, sub: 'c' }).setProtectedHeader({ alg: 'ES256' }).setExpirationTime('1m').sign(privateKey);
     assert.equal((await register(gw, { sessionId: sid }, { authorization: `Bearer ${token}` })).status, 200);
     assert.equal((await register(gw, { sessionId: sid }, { authorization: `Bearer ${await hs256({ sid, sub: 'c' })}` })).status, 401);
+  });
+
+  it('verifies RS256 tokens against a JWKS URL, refusing tokens of an unknown key', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const other = await generateKeyPair('RS256');
+    const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }] });
+    const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(jwks));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as { port: number };
+      const gw = await startGateway({ auth: { mode: 'jwt', jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json` } });
+      started.push(gw);
+      const sid = mintSessionId();
+      const sign = (key: CryptoKey, kid: string) => new SignJWT({ sid, sub: 'c' }).setProtectedHeader({ alg: 'RS256', kid }).setExpirationTime('1m').sign(key);
+      assert.equal((await register(gw, { sessionId: sid }, { authorization: `Bearer ${await sign(privateKey, 'k1')}` })).status, 200);
+      const foreign = await register(gw, { sessionId: sid }, { authorization: `Bearer ${await sign(other.privateKey, 'k1')}` });
+      assert.deepEqual([foreign.status, (foreign.body as { errorCode: string }).errorCode], [401, 'UNAUTHORIZED']);
+    } finally {
+      server.close();
+    }
   });
 
   it('CAPACITY_EXCEEDED for a new token session past session.max', async () => {
