@@ -25,6 +25,8 @@ export class WsConnection implements ClientConnection {
   /** Heartbeat: set on pong, cleared on ping. */
   alive = true;
   invalidFrames = 0;
+  /** True once this connection is recorded as its session's holder; the heartbeat recheck waits for it. */
+  claimed = false;
   #windowStart = 0;
   #framesInWindow = 0;
   onSlow: () => void = () => {};

@@ -141,6 +141,7 @@ export class WsServer {
     });
     try {
       const previous = await sessions.claimHolder(session.sessionId, { node: config.node, connId: conn.connId });
+      conn.claimed = true;
       if (previous && previous.connId !== conn.connId) await this.kick(previous, 'TAKEN_OVER');
       this.#log.info({ event: 'connect', session: fp, connId: conn.connId, ip, tookOver: Boolean(previous) }, 'connection accepted');
       opened = true;
@@ -194,7 +195,8 @@ export class WsServer {
       if (!conn.alive) conn.terminate('HEARTBEAT_TIMEOUT');
       else conn.ping();
     }
-    await Promise.all(conns.filter((c) => c.isOpen).map((c) => this.#recheck(c)));
+    // Unclaimed connections are still being accepted: their holder record is not written yet.
+    await Promise.all(conns.filter((c) => c.isOpen && c.claimed).map((c) => this.#recheck(c)));
   }
 
   /** Refreshes the session TTL and closes the connection when the session moved on without us. */

@@ -67,11 +67,12 @@ export function register(app: FastifyInstance, deps: HttpDeps): void {
       const ip = request.ip;
       let sessionId: unknown;
       try {
+        // Every attempt counts against the budget, malformed ones included.
+        const decision = await deps.limits.register.consume(ip);
+        if (!decision.allowed) throw new GatewayError('RATE_LIMITED', { retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000) });
         const invalid = validationError(request);
         if (invalid) throw invalid;
         sessionId = (request.body as { sessionId: string }).sessionId;
-        const decision = await deps.limits.register.consume(ip);
-        if (!decision.allowed) throw new GatewayError('RATE_LIMITED', { retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000) });
         const session = await deps.auth.register(sessionId, request.headers.authorization);
         deps.metrics.registrationsTotal.inc({ outcome: 'ok' });
         audit.info({ event: 'register', outcome: 'ok', session: fingerprint(session.sessionId), ip }, 'session registered');
