@@ -52,11 +52,11 @@ export class KafkaInbound implements InboundStream {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.#eachBatch(payload, handler),
+      eachBatch: (payload) => this.#eachBatch(consumer, payload, handler),
     });
   }
 
-  async #eachBatch(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
+  async #eachBatch(consumer: Consumer, payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
     const { batch } = payload;
     let resolved: string | undefined;
     const records: SourceRecord[] = batch.messages.map((m) => ({
@@ -82,7 +82,8 @@ export class KafkaInbound implements InboundStream {
     };
     await handler(view);
     if (resolved !== undefined && !payload.isStale()) {
-      await this.#consumer!.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(resolved) + 1n).toString() }]);
+      // The consumer captured at start: stop() clears #consumer while this batch finishes and commits.
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(resolved) + 1n).toString() }]);
     }
   }
 
