@@ -45,7 +45,7 @@ export async function spawnGateway(overrides: Record<string, unknown> = {}, opti
       buffered = lines.pop()!;
       for (const line of lines) {
         logs.push(line);
-        const url = (JSON.parse(line) as { event?: string; url?: string }).event === 'listening' ? (JSON.parse(line) as { url: string }).url : undefined;
+        const url = listeningUrl(line);
         if (url) {
           clearTimeout(timer);
           resolve(url);
@@ -65,11 +65,23 @@ export async function spawnGateway(overrides: Record<string, unknown> = {}, opti
     logs,
     apiToken,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null) return child.exitCode;
-      child.kill(signal);
-      const [code] = (await once(child, 'exit')) as [number | null];
+      let code = child.exitCode;
+      if (code === null && child.signalCode === null) {
+        child.kill(signal);
+        [code] = (await once(child, 'exit')) as [number | null];
+      }
       rmSync(dir, { recursive: true, force: true });
       return code;
     },
   };
+}
+
+/** The URL of the `listening` log line, if `line` is one. */
+function listeningUrl(line: string): string | undefined {
+  try {
+    const entry = JSON.parse(line) as { event?: string; url?: string };
+    return entry.event === 'listening' ? entry.url : undefined;
+  } catch {
+    return undefined; // not a log line
+  }
 }
