@@ -31,6 +31,9 @@ describe('delivery e2e: offline buffering, history loss, slow consumers', { skip
       CES_WS_OUTBOUND_QUEUE_MAX_BYTES: '65536',
       CES_HISTORY_MAX_ENTRIES: '500',
       CES_KAFKA_MAX_RECORD_BYTES: '200000',
+      // The slow client stops reading (so it cannot answer pings either): keep the heartbeat from
+      // terminating it before the outbound queue overflows.
+      CES_WS_HEARTBEAT_INTERVAL_MS: '60000',
     });
     r = new Redis(redis.value!.url);
   });

@@ -35,7 +35,7 @@ export async function realFixture(brokers: string[], redisUrl: string, overrides
   const topic = `${name}-events`;
   const configOverrides = {
     node: name,
-    redis: { url: redisUrl, keyPrefix: name, commandTimeoutMs: 500, ...overrides.redis },
+    redis: { url: redisUrl, keyPrefix: name, commandTimeoutMs: 2000, ...overrides.redis },
     kafka: {
       brokers, topics: [topic], groupId: `${name}-group`, clientId: name, dlqTopic: `${name}-dlq`, inboundTopic: `${name}-inbound`,
       sessionTimeoutMs: 6000, rebalanceTimeoutMs: 6000, heartbeatIntervalMs: 500, maxWaitMs: 100, retryInitialMs: 100, retryMaxMs: 1000,
@@ -58,7 +58,7 @@ export async function realFixture(brokers: string[], redisUrl: string, overrides
   const started: { d: Delivery; redis: RedisConnection }[] = [];
   const logger = pino({ level: 'silent' });
 
-  async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
     const end = Date.now() + timeoutMs;
     while (!(await check())) {
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
