@@ -127,10 +127,12 @@ export class WsServer {
     metrics.upgradesTotal.inc({ outcome: 'accepted' });
     metrics.connections.inc();
     let opened = false;
+    let closed = false;
     ws.on('pong', () => (conn.alive = true));
     ws.on('message', (data, isBinary) => this.#onMessage(conn, data, isBinary));
     ws.on('error', () => {});
     ws.on('close', (code) => {
+      closed = true;
       this.#connections.delete(conn.connId);
       metrics.connections.dec();
       const closeCode = conn.closeCode ?? code;
@@ -142,6 +144,8 @@ export class WsServer {
     try {
       const previous = await sessions.claimHolder(session.sessionId, { node: config.node, connId: conn.connId });
       conn.claimed = true;
+      // The client left while we claimed: undo the claim so the session does not look connected.
+      if (closed) return await sessions.releaseHolder(session.sessionId, conn.connId);
       if (previous && previous.connId !== conn.connId) await this.kick(previous, 'TAKEN_OVER');
       this.#log.info({ event: 'connect', session: fp, connId: conn.connId, ip, tookOver: Boolean(previous) }, 'connection accepted');
       opened = true;
