@@ -71,6 +71,19 @@ describe('edge HTTP API', () => {
     assert.match(metrics, /ces_gateway_registrations_total\{outcome="unauthorized"\} 1/);
   });
 
+  it('the sweeper keeps ces_gateway_sessions at the number of live sessions', async () => {
+    const gw = await gateway({ session: { sweepIntervalMs: 50 } });
+    await gw.newSession();
+    await gw.api('POST', '/api/sessions', { customerId: 'c', ttlSeconds: 1 });
+    const value = async () => Number(/^ces_gateway_sessions(?:\{[^}]*\})? (\d+)/m.exec(await (await fetch(`${gw.url}/metrics`)).text())?.[1]);
+    let live = await value();
+    for (let i = 0; i < 50 && live !== 2; i++) (await new Promise((r) => setTimeout(r, 20)), (live = await value()));
+    assert.equal(live, 2);
+    await new Promise((r) => setTimeout(r, 1100));
+    for (let i = 0; i < 50 && live !== 1; i++) (await new Promise((r) => setTimeout(r, 20)), (live = await value()));
+    assert.equal(live, 1);
+  });
+
   it('writes audit lines for registration, connect and disconnect with fingerprints, never the session id or token', async () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
