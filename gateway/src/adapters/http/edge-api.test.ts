@@ -76,12 +76,17 @@ describe('edge HTTP API', () => {
     await gw.newSession();
     await gw.api('POST', '/api/sessions', { customerId: 'c', ttlSeconds: 1 });
     const value = async () => Number(/^ces_gateway_sessions(?:\{[^}]*\})? (\d+)/m.exec(await (await fetch(`${gw.url}/metrics`)).text())?.[1]);
-    let live = await value();
-    for (let i = 0; i < 50 && live !== 2; i++) (await new Promise((r) => setTimeout(r, 20)), (live = await value()));
-    assert.equal(live, 2);
+    const settle = async (want: number) => {
+      let live = await value();
+      for (let i = 0; i < 50 && live !== want; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        live = await value();
+      }
+      return live;
+    };
+    assert.equal(await settle(2), 2);
     await new Promise((r) => setTimeout(r, 1100));
-    for (let i = 0; i < 50 && live !== 1; i++) (await new Promise((r) => setTimeout(r, 20)), (live = await value()));
-    assert.equal(live, 1);
+    assert.equal(await settle(1), 1);
   });
 
   it('writes audit lines for registration, connect and disconnect with fingerprints, never the session id or token', async () => {
