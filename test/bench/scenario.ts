@@ -67,6 +67,11 @@ class Proc {
       if (key !== undefined) this.#waiting.delete(key);
       resolve?.(m);
     });
+    // A load process that dies fails whatever the harness was waiting for, instead of hanging the run.
+    this.child.on('exit', (code, signal) => {
+      for (const resolve of this.#waiting.values()) resolve({ type: 'error', message: `${file} exited (${signal ?? code})` });
+      this.#waiting.clear();
+    });
   }
   ask<T extends WorkerMessage | ProduceResult>(msg: WorkerCommand | ProduceCommand, answer: T['type']): Promise<T> {
     return new Promise((resolve, reject) => {
