@@ -10,6 +10,7 @@ import { SignJWT, generateKeyPair, exportSPKI, exportJWK } from 'jose';
 import { startGateway, type StartedGateway } from '../../../testing/start-gateway.ts';
 import { MemorySessionStore } from '../../memory/memory-session-store.ts';
 import { mintSessionId } from '../../../auth/session-ids.ts';
+import { mustOpen } from '../../ws/test-client.ts';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long';
 
@@ -172,6 +173,10 @@ describe('POST /api/register (jwt mode)', () => {
     }
     const inBody = await register(gw, { sessionId: sid, token: 'x' });
     assert.equal(inBody.status, 400);
+    const s = await mustOpen((ok.body as { websocketUrl: string }).websocketUrl);
+    const welcome = await s.next();
+    assert.ok(welcome.type === 'welcome' && welcome.sessionId === sid);
+    s.ws.close();
   });
 
   it('verifies ES256 tokens with a configured public key and refuses HS256 tokens there', async () => {
