@@ -26,7 +26,7 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
   }
 }
 
-describe('Kafka broker restart', { skip: kafka.skip || redis.skip, timeout: 240_000 }, () => {
+describe('Kafka broker restart', { skip: kafka.skip || redis.skip, timeout: 300_000 }, () => {
   let dir: string;
   let broker: OwnedProcess | undefined;
   let brokers: string[];
@@ -60,7 +60,7 @@ describe('Kafka broker restart', { skip: kafka.skip || redis.skip, timeout: 240_
     await until('broker back', () => kafkaHealthy(brokers), 120_000);
 
     for (let n = 4; n <= 6; n++) await f.produce({ 'ces-session-id': 'KR' }, JSON.stringify(n), 'KR');
-    await f.waitFor('records after the restart', () => conn.messages().length >= 6, 90_000);
+    await f.waitFor('records after the restart', () => conn.messages().length >= 6, 150_000);
     await f.waitFor('ready again (group rejoined)', () => d.ready(), 60_000);
     assert.deepEqual(conn.messages().map((m) => m.data), [1, 2, 3, 4, 5, 6]);
     assert.deepEqual(conn.messages().map((m) => m.seq), [1, 2, 3, 4, 5, 6]);

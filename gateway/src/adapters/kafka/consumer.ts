@@ -18,6 +18,8 @@ export class KafkaInbound implements InboundStream {
   #joined = false;
   #crashed = false;
   #paused = false;
+  #stopped = false;
+  #handler: BatchHandler | undefined;
 
   constructor(kafka: Kafka, settings: KafkaSettings, logger?: Logger) {
     this.#kafka = kafka;
@@ -26,6 +28,30 @@ export class KafkaInbound implements InboundStream {
   }
 
   async start(handler: BatchHandler): Promise<void> {
+    this.#handler = handler;
+    this.#stopped = false;
+    await this.#run(handler);
+  }
+
+  /**
+   * kafkajs restarts itself after retriable failures; after a non-retriable one it gives up. A
+   * gateway must not stay unready for good, so a fresh consumer is started after a backoff
+   * (nothing is lost: it resumes from the committed offsets).
+   */
+  #recreate(): void {
+    const timer = setTimeout(() => {
+      if (this.#stopped || !this.#handler) return;
+      this.#logger?.warn('restarting the kafka consumer after a final crash');
+      this.#paused = false;
+      this.#run(this.#handler).catch((err: unknown) => {
+        this.#logger?.error({ err }, 'kafka consumer restart failed');
+        this.#recreate();
+      });
+    }, this.#settings.retryMaxMs);
+    timer.unref();
+  }
+
+  async #run(handler: BatchHandler): Promise<void> {
     const s = this.#settings;
     const consumer = this.#kafka.consumer({
       groupId: s.groupId,
@@ -43,7 +69,10 @@ export class KafkaInbound implements InboundStream {
     consumer.on(consumer.events.CRASH, (event) => {
       this.#joined = false;
       // kafkajs restarts itself for retriable errors; only a final crash makes us unready for good.
-      if (!event.payload.restart) this.#crashed = true;
+      if (!event.payload.restart) {
+        this.#crashed = true;
+        this.#recreate();
+      }
       this.#logger?.error({ err: event.payload.error, restart: event.payload.restart }, 'kafka consumer crashed');
     });
     consumer.on(consumer.events.STOP, () => (this.#joined = false));
@@ -104,6 +133,7 @@ export class KafkaInbound implements InboundStream {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     const consumer = this.#consumer;
     this.#consumer = undefined;
     this.#joined = false;
