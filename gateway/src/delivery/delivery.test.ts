@@ -175,6 +175,34 @@ describe('delivery on in-memory twins', () => {
     await f.close();
   });
 
+  it('applies the unknown-session policy: dlq (default), drop, or store for a later registration', async () => {
+    for (const policy of ['dlq', 'drop', 'store'] as const) {
+      const f = await createFixture({ delivery: { unknownSessionPolicy: policy } });
+      f.produce({ 'ces-session-id': 'GHOST' }, 'boo');
+      await f.settle();
+      const dlq = f.kafka.topics.get(f.dlq)!.flat();
+      assert.deepEqual(dlq.map((r) => r.headers['ces-dlq-reason']), policy === 'dlq' ? ['unknown_session'] : [], policy);
+      assert.equal((await f.delivery.parts.history.window('s:GHOST')).top, policy === 'store' ? 1 : 0, policy);
+      await f.close();
+    }
+  });
+
+  it('with overflowPolicy dlq, a record that does not fit an unacked session history goes to the DLQ', async () => {
+    const f = await createFixture({ history: { maxEntries: 3 } });
+    const full = await f.session('FULL');
+    for (let n = 1; n <= 5; n++) f.produce({ 'ces-session-id': 'FULL' }, n);
+    await f.settle();
+    const dlq = f.kafka.topics.get(f.dlq)!.flat();
+    assert.deepEqual(dlq.map((r) => [r.headers['ces-dlq-reason'], r.value?.toString()]), [['history_overflow', '4'], ['history_overflow', '5']]);
+    const { conn } = await f.connect(full);
+    assert.deepEqual(payloads(conn), [1, 2, 3]);
+    await f.delivery.handler.frame(conn, { type: 'ack', channel: 's:FULL', seq: 3 });
+    f.produce({ 'ces-session-id': 'FULL' }, 6);
+    await f.settle();
+    assert.deepEqual(payloads(conn), [1, 2, 3, 6]);
+    await f.close();
+  });
+
   it('client publish goes to the inbound topic once per id and answers with its position', async () => {
     const f = await createFixture();
     const { conn } = await f.connect(await f.session('P', 'CP'));
