@@ -185,13 +185,26 @@ export function createConsumption(deps: ConsumeDeps, s: ConsumeSettings): Consum
     }
     // No append of this batch may still run when its records are fetched again.
     await Promise.allSettled(tasks.map((t) => t.outcome));
-    deps.metrics.consumerLagRecords.set({ topic: batch.topic, partition: batch.partition }, Number(batch.lag()));
+    const labels = { topic: batch.topic, partition: batch.partition };
+    lagSeries.set(`${batch.topic}/${batch.partition}`, labels);
+    deps.metrics.consumerLagRecords.set(labels, Number(batch.lag()));
+  }
+
+  /** Lag series of partitions this member reported; revoked ones are removed so sum() over the fleet is the group's lag. */
+  const lagSeries = new Map<string, { topic: string; partition: number }>();
+  function onAssignment(assigned: Readonly<Record<string, readonly number[]>>): void {
+    for (const [key, labels] of lagSeries) {
+      if (assigned[labels.topic]?.includes(labels.partition)) continue;
+      deps.metrics.consumerLagRecords.remove(labels);
+      lagSeries.delete(key);
+    }
   }
 
   return {
     handler,
     attach(s2) {
       stream = s2;
+      s2.onAssignment(onAssignment);
     },
     stop() {
       stopped = true;

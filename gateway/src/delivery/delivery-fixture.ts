@@ -8,7 +8,7 @@ import type { ResumePositions, ServerFrame, MessageFrame, WelcomeFrame } from '@
 import type { CloseCodeName } from '@ces/contracts/close-codes';
 import type { ClientConnection, SessionIdentity } from '../ports/delivery.ts';
 import { loadConfig } from '../config/load.ts';
-import { createMetrics } from '../observability/metrics.ts';
+import { createMetrics, type GatewayMetrics } from '../observability/metrics.ts';
 import { MemorySessionStore } from '../adapters/memory/memory-session-store.ts';
 import { MemoryKafka, type MemoryInbound } from '../adapters/memory/kafka.ts';
 import { createDelivery, type Delivery } from './index.ts';
@@ -47,6 +47,7 @@ export class FakeConnection implements ClientConnection {
 
 export interface Fixture {
   delivery: Delivery;
+  metrics: GatewayMetrics;
   kafka: MemoryKafka;
   sessions: MemorySessionStore;
   topic: string;
@@ -73,7 +74,8 @@ export async function createFixture(overrides: Record<string, unknown> = {}): Pr
   kafka.createTopic('dlq', 1);
   kafka.createTopic('inbound', 2);
   const sessions = new MemorySessionStore({ tombstoneMs: 60_000 });
-  const delivery = createDelivery(config, { sessions, metrics: createMetrics(undefined, { defaultMetrics: false }), logger: pino({ level: 'silent' }), memoryKafka: kafka });
+  const metrics = createMetrics(undefined, { defaultMetrics: false });
+  const delivery = createDelivery(config, { sessions, metrics, logger: pino({ level: 'silent' }), memoryKafka: kafka });
   await delivery.start();
   const settle = async (): Promise<void> => {
     for (let i = 0; i < 3; i++) {
@@ -83,7 +85,7 @@ export async function createFixture(overrides: Record<string, unknown> = {}): Pr
     }
   };
   return {
-    delivery, kafka, sessions, topic, dlq: 'dlq', inbound: 'inbound',
+    delivery, metrics, kafka, sessions, topic, dlq: 'dlq', inbound: 'inbound',
     async session(id, customerId = `cust-${id}`, rooms = []) {
       await sessions.create({ sessionId: id, customerId, rooms, ttlMs: 60_000 }, 1000);
       await sessions.register(id);

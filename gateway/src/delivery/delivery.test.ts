@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { createFixture, type FakeConnection } from './delivery-fixture.ts';
 import type { MemoryHistory } from '../adapters/memory/history.ts';
 import type { MemoryInbound } from '../adapters/memory/kafka.ts';
+import { metricValue } from '../observability/metrics.ts';
 
 const payloads = (conn: FakeConnection): unknown[] => conn.messages().map((m) => m.data);
 const seqsOf = (conn: FakeConnection, channel: string): number[] => conn.messages().filter((m) => m.channel === channel).map((m) => m.seq);
@@ -200,6 +201,20 @@ describe('delivery on in-memory twins', () => {
     f.produce({ 'ces-session-id': 'FULL' }, 6);
     await f.settle();
     assert.deepEqual(payloads(conn), [1, 2, 3, 6]);
+    await f.close();
+  });
+
+  it('reports consumer lag only for assigned partitions: a revoked partition\'s series is removed', async () => {
+    const f = await createFixture();
+    for (const key of ['a', 'b', 'c', 'd', 'e', 'f']) f.produce({ 'ces-broadcast': 'true' }, key, key);
+    await f.settle();
+    const lag = (partition: number) => metricValue(f.metrics.registry, 'ces_gateway_consumer_lag_records', { topic: f.topic, partition });
+    const reported = [];
+    for (const p of [0, 1, 2]) if ((await lag(p)) !== undefined) reported.push(p);
+    assert.ok(reported.length >= 2, `lag reported for partitions ${reported.join(',')}`);
+    (f.delivery.parts.inbound as MemoryInbound).assign({ [f.topic]: [reported[0]!] });
+    assert.notEqual(await lag(reported[0]!), undefined);
+    for (const p of reported.slice(1)) assert.equal(await lag(p), undefined);
     await f.close();
   });
 

@@ -27,6 +27,8 @@ export interface InboundStream {
   resume(): void;
   /** True while joined to the group and not crashed. */
   ready(): boolean;
+  /** Called with this member's partitions (topic → partitions) after every (re)join. */
+  onAssignment(listener: (assigned: Readonly<Record<string, readonly number[]>>) => void): void;
   /** Finishes the in-flight batch, commits, leaves the group. */
   stop(): Promise<void>;
 }

@@ -20,6 +20,7 @@ export class KafkaInbound implements InboundStream {
   #paused = false;
   #stopped = false;
   #handler: BatchHandler | undefined;
+  #assignment: ((assigned: Readonly<Record<string, readonly number[]>>) => void)[] = [];
 
   constructor(kafka: Kafka, settings: KafkaSettings, logger?: Logger) {
     this.#kafka = kafka;
@@ -62,9 +63,10 @@ export class KafkaInbound implements InboundStream {
       retry: { initialRetryTime: s.retryInitialMs, maxRetryTime: s.retryMaxMs, retries: s.retries },
     });
     this.#consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
       this.#joined = true;
       this.#crashed = false;
+      for (const listener of this.#assignment) listener(event.payload.memberAssignment);
     });
     consumer.on(consumer.events.CRASH, (event) => {
       this.#joined = false;
@@ -130,6 +132,10 @@ export class KafkaInbound implements InboundStream {
 
   ready(): boolean {
     return this.#joined && !this.#crashed;
+  }
+
+  onAssignment(listener: (assigned: Readonly<Record<string, readonly number[]>>) => void): void {
+    this.#assignment.push(listener);
   }
 
   async stop(): Promise<void> {

@@ -70,6 +70,7 @@ export class MemoryInbound implements InboundStream {
   #running = false;
   #loop: Promise<void> = Promise.resolve();
   #off: (() => void) | undefined;
+  #assignment: ((assigned: Readonly<Record<string, readonly number[]>>) => void)[] = [];
 
   constructor(kafka: MemoryKafka, topics: readonly string[]) {
     this.#kafka = kafka;
@@ -79,6 +80,8 @@ export class MemoryInbound implements InboundStream {
   async start(handler: BatchHandler): Promise<void> {
     this.#handler = handler;
     this.#running = true;
+    const all = Object.fromEntries(this.#topics.map((t) => [t, (this.#kafka.topics.get(t) ?? []).map((_, p) => p)]));
+    this.assign(all);
     this.#off = this.#kafka.onAppend(() => this.#kick());
     this.#kick();
   }
@@ -123,6 +126,15 @@ export class MemoryInbound implements InboundStream {
         }
       }
     }
+  }
+
+  onAssignment(listener: (assigned: Readonly<Record<string, readonly number[]>>) => void): void {
+    this.#assignment.push(listener);
+  }
+
+  /** Test hook: a rebalance handed this member `assigned` (consumption itself is unchanged). */
+  assign(assigned: Readonly<Record<string, readonly number[]>>): void {
+    for (const listener of this.#assignment) listener(assigned);
   }
 
   /** A crash/rebalance: positions fall back to the committed offsets and consumption restarts. */
