@@ -28,6 +28,7 @@ export const chartDefaults = {
   replicas: 1,
   resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
   watchNamespaces: [] as string[],
+  monitoringNamespace: 'monitoring',
   logLevel: 'info',
   serviceMonitor: { enabled: false, interval: '30s' },
   dashboards: { enabled: true },
@@ -55,8 +56,13 @@ resources:
     memory: ${d.resources.limits.memory}
 
 # Namespaces whose CesStreams the operator reconciles. Empty: all namespaces (ClusterRoleBinding);
-# otherwise the operator's ClusterRole is bound with one RoleBinding per namespace.
+# otherwise the operator's ClusterRole is bound with one RoleBinding per namespace, plus one in
+# monitoringNamespace. Every listed namespace (and monitoringNamespace) must exist.
 watchNamespaces: []
+
+# Where the operator writes Grafana dashboard/alert ConfigMaps when a CesStream names no
+# spec.monitoring.namespace (CES_MONITORING_NAMESPACE).
+monitoringNamespace: ${d.monitoringNamespace}
 
 # trace | debug | info | warn | error | fatal
 logLevel: ${d.logLevel}
@@ -80,7 +86,7 @@ export const valuesSchema = {
   title: 'ces-operator values',
   type: 'object',
   additionalProperties: false,
-  required: ['image', 'replicas', 'resources', 'watchNamespaces', 'logLevel'],
+  required: ['image', 'replicas', 'resources', 'watchNamespaces', 'monitoringNamespace', 'logLevel'],
   properties: {
     image: {
       type: 'object',
@@ -99,6 +105,7 @@ export const valuesSchema = {
       uniqueItems: true,
       items: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$' },
     },
+    monitoringNamespace: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$' },
     logLevel: { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] },
     serviceMonitor: {
       type: 'object',

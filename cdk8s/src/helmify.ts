@@ -74,11 +74,16 @@ function templateOperator(docs: Document[], x: Expressions): void {
   deployment.setIn([...container, 'resources'], x.block('.Values.resources'));
   setEnvValue(deployment, container, OPERATOR_ENV.watchNamespaces, x.scalar('{{ join "," .Values.watchNamespaces | quote }}'));
   setEnvValue(deployment, container, OPERATOR_ENV.logLevel, x.scalar('{{ .Values.logLevel | quote }}'));
+  setEnvValue(deployment, container, OPERATOR_ENV.monitoringNamespace, x.scalar('{{ .Values.monitoringNamespace | quote }}'));
 }
 
 const wrappers: Record<string, { open: string; close: string }> = {
   [CHART_FILES.clusterBinding]: { open: '{{- if not .Values.watchNamespaces }}', close: '{{- end }}' },
-  [CHART_FILES.namespaceBinding]: { open: '{{- range .Values.watchNamespaces }}\n---', close: '{{- end }}' },
+  // Watched namespaces plus the monitoring namespace (Grafana ConfigMaps), each bound once.
+  [CHART_FILES.namespaceBinding]: {
+    open: '{{- if .Values.watchNamespaces }}\n{{- range uniq (append .Values.watchNamespaces .Values.monitoringNamespace) }}\n---',
+    close: '{{- end }}\n{{- end }}',
+  },
   [CHART_FILES.serviceMonitor]: { open: '{{- if .Values.serviceMonitor.enabled }}', close: '{{- end }}' },
   [CHART_FILES.dashboards]: { open: '{{- if .Values.dashboards.enabled }}', close: '{{- end }}' },
 };

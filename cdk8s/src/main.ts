@@ -78,8 +78,10 @@ export async function buildApp(outdir?: string): Promise<App> {
     replicas: chartDefaults.replicas,
     resources: chartDefaults.resources,
     logLevel: chartDefaults.logLevel,
+    monitoringNamespace: chartDefaults.monitoringNamespace,
   });
   new OperatorBindings(chart(CHART_FILES.clusterBinding), 'bindings', { namespace, rules, watchNamespaces: [] });
+  // One binding; helmify ranges it over the watch namespaces plus monitoringNamespace.
   new OperatorBindings(chart(CHART_FILES.namespaceBinding), 'bindings', { namespace, rules, watchNamespaces: [PLACEHOLDER_WATCH_NAMESPACE] });
   new OperatorServiceMonitor(chart(CHART_FILES.serviceMonitor), 'sm', { namespace });
   const dashboards = operatorDashboards();

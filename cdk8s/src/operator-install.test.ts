@@ -35,6 +35,16 @@ describe('OperatorInstall', () => {
     for (const b of bindings) assert.deepEqual(b.subjects, [{ kind: 'ServiceAccount', name: 'ces-operator', namespace: 'ces-system' }]);
   });
 
+  it('with watch namespaces also binds the monitoring namespace (Grafana ConfigMaps), once', () => {
+    const nsOf = (objs: Obj[]) => objs.filter((o) => o.kind === 'RoleBinding' && o.roleRef.kind === 'ClusterRole').map((b) => b.metadata.namespace);
+    assert.deepEqual(nsOf(render({ watchNamespaces: ['a', 'b'], monitoringNamespace: 'monitoring' })), ['a', 'b', 'monitoring']);
+    assert.deepEqual(nsOf(render({ watchNamespaces: ['a', 'monitoring'], monitoringNamespace: 'monitoring' })), ['a', 'monitoring']);
+    const clusterWide = render({ monitoringNamespace: 'monitoring' });
+    assert.deepEqual(nsOf(clusterWide), [], 'the ClusterRoleBinding already covers it');
+    const env = clusterWide.find((o) => o.kind === 'Deployment')!.spec.template.spec.containers[0].env;
+    assert.equal(env.find((e: { name: string }) => e.name === 'CES_MONITORING_NAMESPACE').value, 'monitoring');
+  });
+
   it('grants exactly the given rules, plus a namespaced Role for the leader Lease', () => {
     const objs = render();
     assert.deepEqual(objs.find((o) => o.kind === 'ClusterRole')!.rules, [{ apiGroups: ['ces.io'], resources: ['cesstreams'], verbs: ['get'] }]);

@@ -41,6 +41,11 @@ export interface OperatorRbacProps extends OperatorCommonProps {
    * otherwise one RoleBinding per namespace to the same ClusterRole. @default []
    */
   readonly watchNamespaces?: readonly string[];
+  /**
+   * Where the operator writes Grafana ConfigMaps (its `CES_MONITORING_NAMESPACE`). With watch
+   * namespaces, the ClusterRole is bound here too (once, if it is also watched). @default none
+   */
+  readonly monitoringNamespace?: string;
 }
 
 /** ServiceAccount, ClusterRole, the binding(s), and a Role for leader election in its own namespace. */
@@ -66,7 +71,10 @@ export class OperatorClusterRole extends Construct {
   }
 }
 
-/** Binds the ClusterRole cluster-wide (no watch namespaces) or per watched namespace. */
+/**
+ * Binds the ClusterRole cluster-wide (no watch namespaces) or per watched namespace plus the
+ * monitoring namespace (the operator writes Grafana ConfigMaps there).
+ */
 export class OperatorBindings extends Construct {
   constructor(scope: Construct, id: string, props: OperatorRbacProps) {
     super(scope, id);
@@ -78,7 +86,8 @@ export class OperatorBindings extends Construct {
       new k8s.KubeClusterRoleBinding(this, 'cluster', { metadata: { name, labels: operatorLabels(name) }, subjects, roleRef });
       return;
     }
-    for (const ns of watch) {
+    const bound = props.monitoringNamespace ? [...new Set([...watch, props.monitoringNamespace])] : watch;
+    for (const ns of bound) {
       new k8s.KubeRoleBinding(this, `ns-${ns}`, { metadata: { name, namespace: ns, labels: operatorLabels(name) }, subjects, roleRef });
     }
   }
@@ -121,6 +130,8 @@ export interface OperatorDeploymentProps extends OperatorCommonProps {
   readonly watchNamespaces?: readonly string[];
   /** pino level. @default "info" */
   readonly logLevel?: string;
+  /** CES_MONITORING_NAMESPACE (Grafana ConfigMaps). @default unset: the operator's default, `monitoring` */
+  readonly monitoringNamespace?: string;
   /** @default requests cpu 100m / memory 128Mi, limits memory 256Mi */
   readonly resources?: { readonly requests?: Record<string, string>; readonly limits?: Record<string, string> };
   /** Extra env vars (e.g. the default gateway image). @default {} */
@@ -134,6 +145,7 @@ export const OPERATOR_ENV = {
   port: 'CES_OPERATOR_PORT',
   podName: 'CES_POD_NAME',
   podNamespace: 'CES_POD_NAMESPACE',
+  monitoringNamespace: 'CES_MONITORING_NAMESPACE',
 } as const;
 
 export class OperatorDeployment extends Construct {
@@ -170,6 +182,7 @@ export class OperatorDeployment extends Construct {
                   { name: OPERATOR_ENV.port, value: String(port) },
                   { name: OPERATOR_ENV.podName, valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
                   { name: OPERATOR_ENV.podNamespace, valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+                  ...(props.monitoringNamespace ? [{ name: OPERATOR_ENV.monitoringNamespace, value: props.monitoringNamespace }] : []),
                   ...Object.entries(props.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
                 ],
                 livenessProbe: probe('/healthz', 10),

@@ -28,6 +28,7 @@ function byKind(objects: Manifest[], kind: string): Manifest[] {
 describe('manifests are accepted by the real API server', { skip: kube.skip || helmBin.skip }, () => {
   const ns = uniqueName('ces-chart');
   const watched = [uniqueName('ces-watch'), uniqueName('ces-watch')];
+  const monitoringNs = uniqueName('ces-mon');
   let cluster: Cluster;
   const bin = () => helmBin.value!.bin;
   const template = async (...args: string[]) =>
@@ -35,12 +36,12 @@ describe('manifests are accepted by the real API server', { skip: kube.skip || h
 
   before(async () => {
     cluster = new Cluster(kube.value!);
-    for (const name of [ns, ...watched]) await cluster.apply(namespaceObject(name));
+    for (const name of [ns, ...watched, monitoringNs]) await cluster.apply(namespaceObject(name));
     // The CRD is cluster-wide and shared with the operator's tests: applied (idempotent), never deleted.
     for (const crd of byKind(await template(), 'CustomResourceDefinition')) await cluster.apply(crd);
   });
   after(async () => {
-    for (const name of [ns, ...watched]) await cluster?.delete(namespaceObject(name));
+    for (const name of [ns, ...watched, monitoringNs]) await cluster?.delete(namespaceObject(name));
   });
 
   it('helm lint passes with default and with non-default values', async () => {
@@ -69,7 +70,7 @@ describe('manifests are accepted by the real API server', { skip: kube.skip || h
 
   it('non-default values: per-namespace RoleBindings, image, replicas, resources and log level reach the objects', async () => {
     const objects = await template(
-      '--set', `watchNamespaces={${watched.join(',')}}`,
+      '--set', `watchNamespaces={${watched.join(',')}}`, '--set', `monitoringNamespace=${monitoringNs}`,
       '--set', 'image.repository=registry.example/ces-operator', '--set', 'image.tag=1.2.3',
       '--set', 'replicas=3', '--set', 'logLevel=debug',
       '--set', 'resources.requests.cpu=300m', '--set', 'resources.limits.memory=1Gi',
@@ -77,13 +78,14 @@ describe('manifests are accepted by the real API server', { skip: kube.skip || h
     );
     assert.equal(byKind(objects, 'ClusterRoleBinding').length, 0, 'a namespaced install must not bind cluster-wide');
     const bindings = byKind(objects, 'RoleBinding').map((b) => b.metadata?.namespace).sort();
-    assert.deepEqual(bindings, [ns, ...watched].sort(), 'one RoleBinding per watched namespace plus leader election');
+    assert.deepEqual(bindings, [ns, ...watched, monitoringNs].sort(), 'one RoleBinding per watched namespace, the monitoring namespace and leader election');
     const deployment = byKind(objects, 'Deployment')[0] as Deployment;
     const container = deployment.spec.template.spec.containers[0]!;
     assert.equal(container.image, 'registry.example/ces-operator:1.2.3');
     assert.equal(deployment.spec.replicas, 3);
     assert.equal(container.env.find((e) => e.name === 'CES_WATCH_NAMESPACES')?.value, watched.join(','));
     assert.equal(container.env.find((e) => e.name === 'CES_LOG_LEVEL')?.value, 'debug');
+    assert.equal(container.env.find((e) => e.name === 'CES_MONITORING_NAMESPACE')?.value, monitoringNs);
     assert.deepEqual(container.resources, { requests: { cpu: '300m', memory: '128Mi' }, limits: { memory: '1Gi' } });
     const monitors = byKind(objects, 'ServiceMonitor');
     assert.equal(monitors.length, 1);
@@ -93,8 +95,18 @@ describe('manifests are accepted by the real API server', { skip: kube.skip || h
     for (const obj of objects) if (obj.kind !== 'ServiceMonitor' || serviceMonitorServed) await cluster.dryRun(obj);
   });
 
+  it('a watched monitoring namespace is bound once; without watch namespaces only the ClusterRoleBinding', async () => {
+    const once = await template('--set', `watchNamespaces={${watched.join(',')}}`, '--set', `monitoringNamespace=${watched[0]}`);
+    assert.deepEqual(byKind(once, 'RoleBinding').map((b) => b.metadata?.namespace).sort(), [ns, ...watched].sort());
+    const clusterWide = await template('--set', `monitoringNamespace=${monitoringNs}`);
+    assert.equal(byKind(clusterWide, 'ClusterRoleBinding').length, 1);
+    assert.deepEqual(byKind(clusterWide, 'RoleBinding').map((b) => b.metadata?.namespace), [ns], 'only the leader-election binding');
+    const deployment = byKind(once, 'Deployment')[0] as Deployment;
+    assert.equal(deployment.spec.template.spec.containers[0]!.env.find((e) => e.name === 'CES_MONITORING_NAMESPACE')?.value, watched[0]);
+  });
+
   it('values.schema.json refuses hostile and malformed values before anything is rendered', async () => {
-    for (const bad of ['logLevel=loud', 'replicas=-1', 'watchNamespaces={Not_A_Namespace}', 'image.pullPolicy=Sometimes', 'unknownKey=1']) {
+    for (const bad of ['logLevel=loud', 'replicas=-1', 'watchNamespaces={Not_A_Namespace}', 'monitoringNamespace=Not_A_Namespace', 'image.pullPolicy=Sometimes', 'unknownKey=1']) {
       await assert.rejects(template('--set', bad), /values don't meet the specifications|schema/i, bad);
     }
   });
