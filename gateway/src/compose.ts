@@ -5,6 +5,7 @@
  */
 import type { GatewayConfig } from './config/load.ts';
 import { createMetrics, type GatewayMetrics } from './observability/metrics.ts';
+import { instrumentRedis } from './observability/redis-timing.ts';
 import type { Logger } from './observability/logger.ts';
 import type { SessionStore } from './ports/session-store.ts';
 import type { ControlBus } from './ports/control-bus.ts';
@@ -32,8 +33,12 @@ export interface ComposeOptions {
 
 export async function composeGateway(config: GatewayConfig, options: ComposeOptions): Promise<Gateway> {
   const { logger } = options;
-  const metrics = options.metrics ?? createMetrics();
+  const metrics = options.metrics ?? createMetrics(undefined, { stream: config.stream.name });
+  // Topics are bounded by configuration: start each at 0 so rate() sees the first record.
+  for (const topic of config.kafka.topics) metrics.recordsConsumedTotal.inc({ topic }, 0);
   const redis = config.redis.url ? createRedis(config.redis) : undefined;
+  // Command latency of the command client only (the subscriber's SUBSCRIBE would measure idle time).
+  if (redis) instrumentRedis(redis.cmd, metrics);
   const storeOptions = { tombstoneMs: config.session.tombstoneSeconds * 1000 };
   const sessions: SessionStore = options.sessions ?? (redis ? new RedisSessionStore(redis, storeOptions) : new MemorySessionStore(storeOptions));
   const bus: ControlBus = redis ? new RedisControlBus(redis) : new MemoryControlBus(options.memoryHub);

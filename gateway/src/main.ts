@@ -1,8 +1,8 @@
 /**
- * Composition root: loadConfig → logger → composeGateway → start; SIGTERM/SIGINT → drain and
+ * Composition root: loadConfig → logger → tracing (when `OTEL_*` configures it) → composeGateway → start; SIGTERM/SIGINT → drain and
  * exit 0 within ws.drainGraceMs (+1 s hard bound). A bad config exits 78 naming the key.
  */
-import { loadProcessConfig, ConfigError, type GatewayConfig } from './config/load.ts';
+import { loadProcessConfig, loadProcessOtelEnv, ConfigError, type GatewayConfig } from './config/load.ts';
 import { createLogger } from './observability/logger.ts';
 
 async function main(): Promise<void> {
@@ -16,6 +16,10 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.log.level, node: config.node });
   // Imported after the config is valid, so a bad config fails fast without loading Kafka/Redis clients.
+  const { startTracing, tracingEnabled } = await import('./observability/tracing.ts');
+  const otelEnv = loadProcessOtelEnv();
+  const tracing = startTracing({ enabled: tracingEnabled(otelEnv), serviceName: otelEnv.OTEL_SERVICE_NAME || 'ces-gateway' });
+  if (tracing.enabled) logger.info({ event: 'tracing_started' }, 'OpenTelemetry tracing enabled');
   const { composeGateway } = await import('./compose.ts');
   const gateway = await composeGateway(config, { logger });
   const { url } = await gateway.start();
@@ -30,13 +34,17 @@ async function main(): Promise<void> {
       logger.error({ event: 'drain_timeout' }, 'drain exceeded its grace period; exiting');
       process.exit(1);
     }, config.ws.drainGraceMs + 1000).unref();
-    gateway.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    gateway
+      .stop()
+      // Flush pending spans; a collector that is down must not turn a clean drain into a failure.
+      .then(() => tracing.shutdown().catch((err: unknown) => logger.warn({ err }, 'tracing shutdown failed')))
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { repoRoot, uniqueName } from '../support/infra.ts';
+import { createTopicsAndWait } from '../support/kafka.ts';
 
 export const API_TOKEN = 'e2e-delivery-token-0123456789abcdef';
 
@@ -49,8 +50,11 @@ export async function createStream(brokers: string[], partitions = 3): Promise<S
   const s = { name, topic: `${name}-events`, dlq: `${name}-dlq`, inbound: `${name}-inbound`, group: `${name}-group`, keyPrefix: name };
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: s.topic, numPartitions: partitions }, { topic: s.dlq, numPartitions: 1 }, { topic: s.inbound, numPartitions: 1 }] });
-  await admin.disconnect();
+  try {
+    await createTopicsAndWait(admin, [{ topic: s.topic, numPartitions: partitions }, { topic: s.dlq, numPartitions: 1 }, { topic: s.inbound, numPartitions: 1 }]);
+  } finally {
+    await admin.disconnect();
+  }
   const producer = kafka.producer();
   await producer.connect();
   return {

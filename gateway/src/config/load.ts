@@ -150,3 +150,11 @@ export function deepFreeze<T>(value: T): T {
 export function loadProcessConfig(): GatewayConfig {
   return loadConfig(process.argv.slice(2), process.env);
 }
+
+/**
+ * The process's `OTEL_*` variables, for `tracingEnabled`/`startTracing` in main.ts (the SDK reads
+ * endpoint, headers and sampler from the environment itself). Only main.ts calls this.
+ */
+export function loadProcessOtelEnv(): Readonly<Record<string, string | undefined>> {
+  return Object.freeze(Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('OTEL_'))));
+}

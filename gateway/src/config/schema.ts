@@ -13,6 +13,14 @@ const edgeSchema = {
     default: '',
     env: 'CES_NODE_NAME',
   },
+  stream: {
+    name: {
+      doc: 'Name of the CesStream this gateway serves; the value of the `stream` label on every metric series (the operator sets it).',
+      format: String,
+      default: 'default',
+      env: 'CES_STREAM_NAME',
+    },
+  },
   http: {
     host: { doc: 'Interface the HTTP/WebSocket server listens on.', format: String, default: '0.0.0.0', env: 'CES_HOST' },
     port: { doc: 'TCP port of the HTTP/WebSocket server (0 picks a free port).', format: 'port', default: 8080, env: 'CES_PORT' },

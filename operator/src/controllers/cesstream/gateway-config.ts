@@ -21,6 +21,8 @@ export function gatewayConfig(cr: CesStream): GatewayConfigParts {
   const session = gateway.session;
   const ns = cr.metadata.namespace;
   const config: Record<string, unknown> = {
+    // The `stream` label of every gateway series; dashboards and alerts select on it.
+    stream: { name: cr.metadata.name },
     http: { port: GatewayHttpPort, ...(gateway.publicUrl ? { publicUrl: gateway.publicUrl } : publicUrlFromIngress(cr)) },
     // A spec URL carries no credentials (CRD contract); one with credentials comes from a Secret.
     redis: {
