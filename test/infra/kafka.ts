@@ -78,7 +78,12 @@ log4j.logger.kafka.log.LogCleaner=WARN
 
 /** A Kafka cluster id: 16 random bytes, base64url without padding (Kafka's Uuid text form). */
 export function randomClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  // base64url may start with '-', which kafka-storage's argument parser takes for a flag
+  // ("--cluster-id/-t: expected one argument"); draw again in that case (1 in 64).
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 export interface StartKafkaOptions {

@@ -35,6 +35,10 @@ describe('Kafka server.properties', () => {
     assert.match(a, /^[A-Za-z0-9_-]{22}$/);
     assert.notEqual(a, randomClusterId());
   });
+
+  it('cluster ids never start with "-", which kafka-storage would parse as a flag', () => {
+    for (let i = 0; i < 2000; i++) assert.doesNotMatch(randomClusterId(), /^-/);
+  });
 });
 
 describe('Kafka runtime POM', () => {
