@@ -15,6 +15,7 @@ import { stringify } from 'yaml';
 import { Kafka, logLevel } from 'kafkajs';
 import WebSocket from 'ws';
 import { needs, uniqueName } from '../support/infra.ts';
+import { createTopicsAndWait } from '../support/kafka.ts';
 import { startPrometheus, type PrometheusInstance } from '../infra/prometheus.ts';
 import { waitUntil } from '../infra/procs.ts';
 import { instantQuery, loadedRules } from './support/prometheus-api.ts';
@@ -132,7 +133,7 @@ describe('observability against a real Prometheus scraping a real gateway', { sk
   before(async () => {
     const admin = client.admin();
     await admin.connect();
-    await admin.createTopics({ topics: topics.map((t, i) => ({ topic: t, numPartitions: i === 0 ? 2 : 1 })), waitForLeaders: true });
+    await createTopicsAndWait(admin, topics.map((t, i) => ({ topic: t, numPartitions: i === 0 ? 2 : 1 })));
     await admin.disconnect();
 
     gateway = await startGateway(

@@ -12,6 +12,7 @@ import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import WebSocket from 'ws';
 import { needs, uniqueName } from '../support/infra.ts';
+import { createTopicsAndWait } from '../support/kafka.ts';
 import { waitUntil } from '../infra/procs.ts';
 import { startGateway, type StartedGateway } from '@ces/gateway/testing/start-gateway';
 
@@ -30,7 +31,7 @@ describe('trace id from the Kafka record to the client frame', { skip: kafka.ski
   before(async () => {
     const admin = client.admin();
     await admin.connect();
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
+    await createTopicsAndWait(admin, topics.map((topic) => ({ topic, numPartitions: 1 })));
     await admin.disconnect();
     gateway = await startGateway({
       node: name,

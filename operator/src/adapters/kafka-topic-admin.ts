@@ -85,8 +85,10 @@ class KafkaTopicAdmin implements TopicAdmin {
 
   create(topics: readonly DesiredTopic[]): Promise<void> {
     return this.#call('create topics', async () => {
+      // Not waitForLeaders: true — on a KRaft broker kafkajs' leader probe can fail with
+      // UNKNOWN_TOPIC_OR_PARTITION right after CreateTopics answers; poll the metadata instead.
       await this.#admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         timeout: this.#timeoutMs,
         topics: topics.map((t) => ({
           topic: t.name,
@@ -95,7 +97,22 @@ class KafkaTopicAdmin implements TopicAdmin {
           configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
         })),
       });
+      await this.#waitForLeaders(topics.map((t) => t.name));
     });
+  }
+
+  async #waitForLeaders(names: string[]): Promise<void> {
+    const deadline = Date.now() + this.#timeoutMs;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+      try {
+        const { topics } = await this.#admin.fetchTopicMetadata({ topics: names });
+        if (topics.length === names.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (err) {
+        if (Date.now() + delay > deadline) throw err;
+      }
+      if (Date.now() + delay > deadline) throw new Error(`topics ${names.join(', ')} have no leaders after ${this.#timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 
   expand(name: string, partitions: number): Promise<void> {
