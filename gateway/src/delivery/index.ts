@@ -31,6 +31,7 @@ import { createTopicRuntime } from './topics.ts';
 import { createConsumption } from './consume.ts';
 import { createConnectionHandler } from './connections.ts';
 import { createClientPublisher, push, replayDlq, type PushRequest, type ReplayReport } from './publish.ts';
+import type { Headers as TraceHeaders } from '../observability/tracing.ts';
 
 export interface DeliveryDeps {
   sessions: Pick<SessionStore, 'get' | 'saveAck' | 'getAcks'>;
@@ -49,7 +50,8 @@ export interface Delivery {
   /** Joined the consumer group (or consumption disabled) and the history breaker is closed. */
   ready(): boolean;
   /** POST /api/push: produces to the stream's push topic. Throws UNAVAILABLE-class errors when Kafka is off or failing. */
-  push(request: PushRequest): Promise<PublishResult>;
+  /** `incoming`: the HTTP request's headers, whose W3C `traceparent` the produced record continues. */
+  push(request: PushRequest, incoming?: TraceHeaders): Promise<PublishResult>;
   /** POST /admin/dlq/replay. */
   replayDlq(selection: DlqSelection): Promise<ReplayReport>;
   /** Test hooks: the components in use. */
@@ -148,9 +150,9 @@ export function createDelivery(config: GatewayConfig, deps: DeliveryDeps): Deliv
       await fanout.close();
     },
     ready: () => (inbound ? inbound.ready() : true) && !consumption.breakerOpen(),
-    async push(request) {
+    async push(request, incoming) {
       if (!producer || !pushTopic) throw new DeliveryUnavailableError('push is not configured (kafka.brokers / kafka.pushTopic)');
-      const result = await push(producer, pushTopic, request);
+      const result = await push(producer, pushTopic, request, incoming);
       deps.metrics.publishedTotal.inc({ source: 'push' });
       return result;
     },

@@ -15,6 +15,7 @@ import { EVENT_HEADER, MESSAGE_ID_HEADER } from '../core/envelope.ts';
 import { TargetHeaders } from '../core/route.ts';
 import { isValidTargetId } from '../core/channels.ts';
 import { DlqHeaders, replayRecordOf } from '../core/dlq.ts';
+import { startPublishSpan, type Headers as TraceHeaders } from '../observability/tracing.ts';
 
 export const PUBLISH_ID_HEADER = 'ces-publish-id';
 
@@ -43,11 +44,14 @@ export function createClientPublisher(deps: PublishDeps): ClientPublisher {
       if (claim.state === 'done') return { type: 'published', id: frame.id, ...claim.result, duplicate: true };
       if (claim.state === 'pending') return fail('UNAVAILABLE', 'a publish with this id is in progress; retry later');
       let result: PublishResult;
+      // The record starts a trace (W3C traceparent header) that the backend consuming the inbound topic continues.
+      const traced = startPublishSpan('client', deps.inboundTopic);
       try {
         result = await deps.producer.send(deps.inboundTopic, {
           key: Buffer.from(session.sessionId),
           value: Buffer.from(JSON.stringify(frame.data)),
           headers: {
+            ...traced.headers,
             [TargetHeaders.session]: session.sessionId,
             [TargetHeaders.customer]: session.customerId,
             [EVENT_HEADER]: frame.event,
@@ -55,9 +59,11 @@ export function createClientPublisher(deps: PublishDeps): ClientPublisher {
           },
         });
       } catch {
+        traced.span.end();
         await deps.dedupe.release(session.sessionId, frame.id).catch(() => undefined);
         return fail('UNAVAILABLE', 'could not publish now; retry with the same id');
       }
+      traced.span.end();
       await deps.dedupe.complete(session.sessionId, frame.id, result);
       deps.metrics.publishedTotal.inc({ source: 'client' });
       return { type: 'published', id: frame.id, ...result, duplicate: false };
@@ -96,18 +102,30 @@ export const pushBodySchema = {
   },
 } as const;
 
-export async function push(producer: Producer, topic: string, req: PushRequest): Promise<PublishResult> {
-  const headers: Record<string, string> = { [EVENT_HEADER]: req.event };
+/**
+ * Produces a push. `incoming` are the HTTP request's headers: a `traceparent` there is continued,
+ * otherwise a new trace starts; either way the record carries it to the gateways that deliver it.
+ */
+export async function push(producer: Producer, topic: string, req: PushRequest, incoming: TraceHeaders = {}): Promise<PublishResult> {
+  const traced = startPublishSpan('push', topic, incoming);
+  const headers: Record<string, string> = { ...traced.headers, [EVENT_HEADER]: req.event };
   const t = req.target;
   let key: string | null = null;
   if (t.sessionId !== undefined && isValidTargetId(t.sessionId)) headers[TargetHeaders.session] = key = t.sessionId;
   else if (t.customerId !== undefined && isValidTargetId(t.customerId)) headers[TargetHeaders.customer] = key = t.customerId;
   else if (t.room !== undefined && isValidTargetId(t.room)) headers[TargetHeaders.room] = key = t.room;
   else if (t.broadcast === true) headers[TargetHeaders.broadcast] = 'true';
-  else throw new Error('target names no valid session, customer, room or broadcast');
+  else {
+    traced.span.end();
+    throw new Error('target names no valid session, customer, room or broadcast');
+  }
   if (req.messageId !== undefined) headers[MESSAGE_ID_HEADER] = req.messageId;
   // Keyed by target so one target's pushes stay in one partition (ordered).
-  return producer.send(topic, { key: key === null ? null : Buffer.from(key), value: Buffer.from(JSON.stringify(req.data)), headers });
+  try {
+    return await producer.send(topic, { key: key === null ? null : Buffer.from(key), value: Buffer.from(JSON.stringify(req.data)), headers });
+  } finally {
+    traced.span.end();
+  }
 }
 
 export interface ReplayReport {

@@ -33,7 +33,7 @@ export function pushRoutes(delivery: Pick<Delivery, 'push'>): RouteRegistrar {
       },
       async (request) => {
         try {
-          const result = await delivery.push(request.body as PushRequest);
+          const result = await delivery.push(request.body as PushRequest, { traceparent: request.headers.traceparent, tracestate: request.headers.tracestate });
           return { status: 'success', ...result };
         } catch (err) {
           throw new GatewayError('UNAVAILABLE', { message: 'Could not produce the event now; retry', cause: err });
