@@ -28,6 +28,7 @@ import type { Producer } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { startKafka } from '../test/infra/kafka.ts';
 import { startRedis } from '../test/infra/redis.ts';
+import { createTopicsAndWait } from '../test/support/kafka.ts';
 import { freePort, onPath, stopOwned } from '../test/infra/procs.ts';
 import type { OwnedProcess } from '../test/infra/procs.ts';
 import { startDemoWeb } from './demo-web.ts';
@@ -126,7 +127,7 @@ async function createTopics(kafka: Kafka, topics: string[]): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
+    await createTopicsAndWait(admin, topics.map((topic) => ({ topic, numPartitions: 3 })));
   } finally {
     await admin.disconnect();
   }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { startRedis } from '../infra/redis.ts';
 import { stopOwned } from '../infra/procs.ts';
+import { createTopicsAndWait } from '../support/kafka.ts';
 import { repoRoot, uniqueName } from '../support/infra.ts';
 import { planScenarios, type BenchOptions } from './options.ts';
 import { runScenario, type ScenarioResult } from './scenario.ts';
@@ -41,7 +42,7 @@ async function withTopic<T>(brokers: string[], topic: string, partitions: number
   await admin.connect();
   const topics = [topic, `${topic}-dlq`, `${topic}-inbound`];
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: topics.map((t, i) => ({ topic: t, numPartitions: i === 0 ? partitions : 1, replicationFactor: 1 })) });
+    await createTopicsAndWait(admin, topics.map((t, i) => ({ topic: t, numPartitions: i === 0 ? partitions : 1, replicationFactor: 1 })));
     return await fn();
   } finally {
     await admin.deleteTopics({ topics }).catch(() => {});
