@@ -3,18 +3,19 @@
  * then back (no spec change: the operator polls and recovers on its own), API errors retried
  * with backoff until they clear, and Lease leader election between two in-process replicas.
  */
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { uniqueName } from '../support/infra.ts';
 import type { RunningOperator } from '../../operator/src/operator.ts';
-import { kafkaTopicAdminFactory } from '../../operator/src/adapters/kafka-topic-admin.ts';
 import {
   cesStream,
   clusterFor,
+  cleanupAfterSuite,
   createNamespace,
   deleteNamespaces,
+  deleteTopic,
   forceDeleteStream,
   installCrd,
   kafka,
@@ -27,12 +28,6 @@ import {
 } from './operator-harness.ts';
 
 const admin = () => clusterFor();
-const topicAdmin = kafkaTopicAdminFactory({ connectionTimeoutMs: 1000, requestTimeoutMs: 5000, retries: 1 });
-
-async function deleteTopic(name: string): Promise<void> {
-  const a = await topicAdmin({ brokers: kafka.value!.brokers, ssl: false });
-  await a.delete([name]).finally(() => a.close());
-}
 
 /** A port that refuses connections until `open()` forwards it to the real broker. */
 async function kafkaProxy(): Promise<{ port: number; open(): Promise<void>; close(): Promise<void> }> {
@@ -130,20 +125,17 @@ describe('operator failure handling (real kube-apiserver, real Kafka)', { skip }
   });
 
   describe('leader election', () => {
-    const cleanup: (() => Promise<void>)[] = [];
-    after(async () => {
-      for (const step of cleanup.reverse()) await step().catch(() => undefined);
-    });
+    const cleanup = cleanupAfterSuite();
 
     it('lets exactly one of two replicas reconcile, and hands over when the leader stops', async () => {
       const cluster = admin();
       const ns = await createNamespace(cluster, 'e2e-leader');
       const mon = await createNamespace(cluster, 'e2e-leader-mon');
       const prefix = uniqueName('e2e-leader');
-      cleanup.push(() => deleteNamespaces(cluster, [ns, mon]), () => deleteTopic(`${prefix}-orders`), () => forceDeleteStream(cluster, ns, 'shop'));
+      cleanup(() => deleteNamespaces(cluster, [ns, mon]), () => deleteTopic(`${prefix}-orders`), () => forceDeleteStream(cluster, ns, 'shop'));
       const a = await startTestOperator({ namespace: ns, monitoringNamespace: mon, identity: 'replica-a' });
       const b = await startTestOperator({ namespace: ns, monitoringNamespace: mon, identity: 'replica-b' });
-      cleanup.push(() => a.stop(), () => b.stop());
+      cleanup(() => a.stop(), () => b.stop());
 
       const leader = await waitFor('a leader', async () => (a.isLeader() ? a : b.isLeader() ? b : undefined));
       const standby = leader === a ? b : a;

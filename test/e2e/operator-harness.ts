@@ -7,6 +7,7 @@
  * and is what the deletion test checks).
  */
 import { readFileSync } from 'node:fs';
+import { after } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import pino from 'pino';
@@ -18,6 +19,7 @@ import { loadConfig } from '../../operator/src/config.ts';
 import { startOperator } from '../../operator/src/operator.ts';
 import type { RunningOperator } from '../../operator/src/operator.ts';
 import { kafkaTopicAdminFactory } from '../../operator/src/adapters/kafka-topic-admin.ts';
+import type { TopicAdmin } from '../../operator/src/ports/topic-admin.ts';
 import { CrdFile } from '../../operator/src/crd/crd-yaml.ts';
 import type { CesStream, CesStreamSpec, Condition } from '../../contracts/src/crd/v1alpha1.ts';
 
@@ -172,4 +174,35 @@ export async function forceDeleteStream(admin: KubeCluster, namespace: string, n
   const ref = { apiVersion: 'ces.io/v1alpha1', kind: 'CesStream', namespace, name };
   await admin.delete(ref).catch(() => undefined);
   await admin.mergePatch(ref, { metadata: { finalizers: null } }).catch(() => undefined);
+}
+
+const topicAdmins = kafkaTopicAdminFactory({ connectionTimeoutMs: 1000, requestTimeoutMs: 5000, retries: 1 });
+
+/** Runs `fn` with a topic admin on the real broker (short timeouts), closing it afterwards. */
+export async function withTopicAdmin<T>(fn: (admin: TopicAdmin) => Promise<T>): Promise<T> {
+  const a = await topicAdmins({ brokers: kafka.value!.brokers, ssl: false });
+  try {
+    return await fn(a);
+  } finally {
+    await a.close();
+  }
+}
+
+/** What the real broker holds for `name`: its partition count, or undefined when it does not exist. */
+export const topicPartitions = (name: string): Promise<number | undefined> =>
+  withTopicAdmin(async (a) => (await a.describe([name])).get(name)?.partitions);
+
+/** Deletes a topic a test created through the operator (test teardown). */
+export const deleteTopic = (name: string): Promise<void> => withTopicAdmin((a) => a.delete([name]));
+
+/**
+ * Teardown steps for the enclosing suite: run in reverse order after it, each step's failure
+ * ignored so one broken step never leaves the rest behind. Call inside a describe().
+ */
+export function cleanupAfterSuite(): (...steps: (() => Promise<unknown>)[]) => void {
+  const steps: (() => Promise<unknown>)[] = [];
+  after(async () => {
+    for (const step of steps.reverse()) await step().catch(() => undefined);
+  });
+  return (...more) => void steps.push(...more);
 }

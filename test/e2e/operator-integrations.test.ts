@@ -6,13 +6,14 @@
  * removes them: other suites may run against the same API server. It plays the Strimzi topic
  * operator by setting the KafkaTopics' Ready condition.
  */
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../operator/src/runtime/cluster.ts';
 import type { KubeCluster } from '../../operator/src/runtime/kube.ts';
 import {
   cesStream,
   clusterFor,
+  cleanupAfterSuite,
   createNamespace,
   deleteNamespaces,
   forceDeleteStream,
@@ -59,7 +60,7 @@ async function ensureServed(cluster: KubeCluster, crd: KubeObject, apiVersion: s
 }
 
 describe('operator integrations: Strimzi, PrometheusRule, GrafanaAlertRuleGroup (real kube-apiserver)', { skip }, () => {
-  const cleanup: (() => Promise<unknown>)[] = [];
+  const cleanup = cleanupAfterSuite();
   before(async () => {
     const cluster = admin();
     await installCrd(cluster);
@@ -67,18 +68,15 @@ describe('operator integrations: Strimzi, PrometheusRule, GrafanaAlertRuleGroup 
     await ensureServed(cluster, standInCrd('monitoring.coreos.com', 'v1', 'PrometheusRule', 'prometheusrules'), 'monitoring.coreos.com/v1', 'PrometheusRule');
     await ensureServed(cluster, standInCrd('grafana.integreatly.org', 'v1beta1', 'GrafanaAlertRuleGroup', 'grafanaalertrulegroups'), 'grafana.integreatly.org/v1beta1', 'GrafanaAlertRuleGroup');
   });
-  after(async () => {
-    for (const step of cleanup.reverse()) await step().catch(() => undefined);
-  });
 
   it('emits KafkaTopics in strimzi mode, reports their readiness, applies both rule kinds, and the finalizer deletes the KafkaTopics', async () => {
     const cluster = admin();
     const ns = await createNamespace(cluster, 'e2e-strimzi');
     const kafkaNs = await createNamespace(cluster, 'e2e-strimzi-kafka');
     const mon = await createNamespace(cluster, 'e2e-strimzi-mon');
-    cleanup.push(() => deleteNamespaces(cluster, [ns, kafkaNs, mon]), () => forceDeleteStream(cluster, ns, 'shop'));
+    cleanup(() => deleteNamespaces(cluster, [ns, kafkaNs, mon]), () => forceDeleteStream(cluster, ns, 'shop'));
     const operator = await startTestOperator({ namespace: ns, monitoringNamespace: mon });
-    cleanup.push(() => operator.stop());
+    cleanup(() => operator.stop());
 
     const prefix = uniqueName('e2e-strimzi');
     const base = streamSpec(prefix);

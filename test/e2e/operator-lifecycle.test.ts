@@ -8,7 +8,6 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { uniqueName } from '../support/infra.ts';
 import { KubeApiError } from '../../operator/src/runtime/cluster.ts';
-import { kafkaTopicAdminFactory } from '../../operator/src/adapters/kafka-topic-admin.ts';
 import type { KubeCluster } from '../../operator/src/runtime/kube.ts';
 import type { RunningOperator } from '../../operator/src/operator.ts';
 import type { CesStream } from '../../contracts/src/crd/v1alpha1.ts';
@@ -17,29 +16,21 @@ import {
   clusterFor,
   createNamespace,
   deleteNamespaces,
+  deleteTopic,
   forceDeleteStream,
   getStream,
   installCrd,
-  kafka,
   markDeploymentReady,
   skip,
   startTestOperator,
   streamSpec,
+  topicPartitions,
+  withTopicAdmin,
   waitFor,
   waitForCondition,
 } from './operator-harness.ts';
 
 const admin = () => clusterFor();
-const topicAdmin = kafkaTopicAdminFactory({ connectionTimeoutMs: 1000, requestTimeoutMs: 5000, retries: 1 });
-
-async function topicPartitions(name: string): Promise<number | undefined> {
-  const a = await topicAdmin({ brokers: kafka.value!.brokers, ssl: false });
-  try {
-    return (await a.describe([name])).get(name)?.partitions;
-  } finally {
-    await a.close();
-  }
-}
 
 interface Env {
   cluster: KubeCluster;
@@ -68,8 +59,7 @@ async function teardown(env: Env | undefined): Promise<void> {
   if (!env) return;
   await forceDeleteStream(env.cluster, env.ns, env.name);
   await env.operator.stop();
-  const a = await topicAdmin({ brokers: kafka.value!.brokers, ssl: false });
-  await a.delete([env.topic]).finally(() => a.close());
+  await deleteTopic(env.topic);
   await deleteNamespaces(env.cluster, [env.ns, env.mon]);
 }
 
@@ -127,8 +117,7 @@ describe('operator lifecycle (real kube-apiserver, real Kafka)', { skip }, () =>
       const events = await cluster.list('events.k8s.io/v1', 'Event', { namespace: ns });
       assert.ok(events.some((e) => e.reason === 'TopicsCreated'), 'a TopicsCreated event was recorded');
       // DLQ topic cleanup: the teardown deletes the main topic; this one goes here.
-      const a = await topicAdmin({ brokers: kafka.value!.brokers, ssl: false });
-      await a.delete([`${prefix}-dlq`]).finally(() => a.close());
+      await deleteTopic(`${prefix}-dlq`);
     });
   });
 
@@ -196,8 +185,7 @@ describe('operator lifecycle (real kube-apiserver, real Kafka)', { skip }, () =>
     });
     it('refuses to shrink a topic that grew in Kafka behind its back, and recovers when the spec catches up', async () => {
       const { cluster, ns } = env!;
-      const a = await topicAdmin({ brokers: kafka.value!.brokers, ssl: false });
-      await a.expand(env!.topic, 6).finally(() => a.close());
+      await withTopicAdmin((a) => a.expand(env!.topic, 6));
       const refused = await waitForCondition(cluster, ns, env!.name, 'TopicsReady', 'False', 'PartitionShrinkRefused');
       assert.match(refused.status!.conditions!.find((c) => c.type === 'TopicsReady')!.message, /6 partitions, spec asks for 4/);
       assert.equal(await topicPartitions(env!.topic), 6, 'nothing was shrunk');

@@ -4,20 +4,20 @@
  * watched and monitoring namespaces, plus the leader-election Role). It must reach Ready, record
  * Events, and be refused what the rules do not grant.
  */
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { uniqueName } from '../support/infra.ts';
 import { KubeApiError } from '../../operator/src/runtime/cluster.ts';
-import { kafkaTopicAdminFactory } from '../../operator/src/adapters/kafka-topic-admin.ts';
 import { leaderElectionRules, operatorRules } from '../../operator/rbac.ts';
 import {
   cesStream,
   clusterFor,
   createNamespace,
   deleteNamespaces,
+  cleanupAfterSuite,
+  deleteTopic,
   forceDeleteStream,
   installCrd,
-  kafka,
   kube,
   markDeploymentReady,
   skip,
@@ -31,11 +31,8 @@ const USER = 'ces-operator';
 const admin = () => clusterFor();
 
 describe('operator with only the chart RBAC (real kube-apiserver, real Kafka)', { skip: skip || (kube.value && !kube.value.users[USER] ? `no "${USER}" token in the kube infra` : false) }, () => {
-  const cleanup: (() => Promise<unknown>)[] = [];
+  const cleanup = cleanupAfterSuite();
   before(async () => installCrd(admin()));
-  after(async () => {
-    for (const step of cleanup.reverse()) await step().catch(() => undefined);
-  });
 
   it('reconciles a CesStream to Ready, records Events, and is refused anything else', async () => {
     const cluster = admin();
@@ -43,13 +40,10 @@ describe('operator with only the chart RBAC (real kube-apiserver, real Kafka)', 
     const mon = await createNamespace(cluster, 'e2e-rbac-mon');
     const role = uniqueName('ces-operator-e2e');
     const prefix = uniqueName('e2e-rbac');
-    cleanup.push(
+    cleanup(
       () => deleteNamespaces(cluster, [ns, mon]),
       () => cluster.delete({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: role }),
-      async () => {
-        const a = await kafkaTopicAdminFactory({ connectionTimeoutMs: 1000, requestTimeoutMs: 5000, retries: 1 })({ brokers: kafka.value!.brokers, ssl: false });
-        await a.delete([`${prefix}-orders`]).finally(() => a.close());
-      },
+      () => deleteTopic(`${prefix}-orders`),
       () => forceDeleteStream(cluster, ns, 'shop'),
     );
     const subjects = [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: USER }];
@@ -77,7 +71,7 @@ describe('operator with only the chart RBAC (real kube-apiserver, real Kafka)', 
     // RBAC takes effect through the authorizer's informers: wait until the binding is visible.
     await waitFor('RBAC for the operator user', async () => Array.isArray(await asOperator.list('ces.io/v1alpha1', 'CesStream', { namespace: ns })));
     const operator = await startTestOperator({ namespace: ns, monitoringNamespace: mon, token });
-    cleanup.push(() => operator.stop());
+    cleanup(() => operator.stop());
 
     await cluster.create(cesStream(ns, 'shop', streamSpec(prefix)));
     await waitForCondition(cluster, ns, 'shop', 'TopicsReady', 'True');
