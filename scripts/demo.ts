@@ -150,7 +150,7 @@ async function startGateway(brokers: string[], redis: string | undefined, demoOr
   const configFile = path.join(demoDir, `gateway${suffix}.yaml`);
   mkdirSync(demoDir, { recursive: true });
   writeFileSync(configFile, '# npm start demo gateway: configured through CES_* env (scripts/demo.ts)\n{}\n');
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', path.join(repoRoot, 'gateway/src/main.ts'), '--config', configFile], {
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', '--max-semi-space-size=32', path.join(repoRoot, 'gateway/src/main.ts'), '--config', configFile], {
     cwd: repoRoot,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {

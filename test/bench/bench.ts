@@ -57,7 +57,7 @@ async function runSystem(name: SystemName, o: BenchOptions, brokers: string[], r
     return await withTopic(brokers, prefix, o.partitions, async () => {
       const system = await STARTERS[name]({
         brokers, topic: prefix, group: `${prefix}-group`, redisUrl: redis.state.url, prefix, gateways: o.gateways,
-        workDir: path.join(runDir, name), historySize: o.historySize,
+        workDir: path.join(runDir, name), historySize: o.historySize, ...(o.profile ? { profileDir: path.resolve(o.profile) } : {}),
       });
       try {
         for (const plan of planScenarios(o)) {

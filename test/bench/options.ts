@@ -40,6 +40,8 @@ export interface BenchOptions {
   historySize: number;
   /** Write results (JSON, Markdown, SVG) to this folder; empty writes nothing. */
   out: string;
+  /** CES gateways write V8 CPU profiles here (open in Chrome DevTools); empty: no profiling. */
+  profile: string;
 }
 
 export interface ScenarioPlan {
@@ -70,7 +72,8 @@ const HELP = `npm run bench -- [flags]
   --gateways N      server processes per system (default 1)
   --workers N       client load processes (default 2)
   --payload BYTES   padding per message (default 64)
-  --out DIR         results folder (default test/bench/results; "" writes nothing)`;
+  --out DIR         results folder (default test/bench/results; "" writes nothing)
+  --profile DIR     CES gateways write V8 CPU profiles (.cpuprofile) into DIR`;
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -98,7 +101,7 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions |
       systems: num, scenarios: num, duration: num, warmup: num, sessions: num, rate: num,
       'throughput-sessions': num, 'max-rate': num, 'broadcast-sessions': num, rooms: num, 'room-rate': num,
       'storm-sessions': num, 'storm-rate': num, gateways: num, workers: num, payload: num, partitions: num,
-      history: num, out: num,
+      history: num, out: num, profile: num,
     },
   });
   if (values.help) return { help: HELP };
@@ -124,6 +127,7 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions |
     partitions: int('partitions', 4),
     historySize: int('history', 100),
     out: values.out ?? defaultOut,
+    profile: values.profile ?? '',
   };
 }
 

@@ -142,7 +142,7 @@ describe('observability against a real Prometheus scraping a real gateway', { sk
         redis: { url: redis.value!.url, keyPrefix: stream },
         kafka: {
           brokers: kafka.value!.brokers, topics: [topic], groupId, clientId: stream, dlqTopic: topics[1], inboundTopic: topics[2],
-          sessionTimeoutMs: 6000, rebalanceTimeoutMs: 6000, heartbeatIntervalMs: 500, maxWaitMs: 100,
+          sessionTimeoutMs: 6000, rebalanceTimeoutMs: 6000, heartbeatIntervalMs: 500, maxWaitMs: 100, partitionsConcurrently: 4,
         },
       },
       // The stream label every series carries, and Node's process metrics for the Process row.

@@ -16,3 +16,39 @@ export function currentEpochAcks(acks: Readonly<Record<string, number>>, epoch: 
   }
   return out;
 }
+
+export type AckWrite = (sessionId: string, channel: string, epoch: string, seq: number) => Promise<void>;
+
+/**
+ * Ack writes, coalesced: per session, channel and epoch at most one write is in flight, and acks
+ * arriving meanwhile merge into the next write (acks are cumulative: only the highest counts).
+ * Nothing waits on a timer — an idle key writes at once, a busy one once per round trip. A
+ * caller's promise settles when a write covering its seq has landed (or failed).
+ */
+export function createAckWriter(write: AckWrite): { store: AckWrite } {
+  const slots = new Map<string, { want: number; done: Promise<void> }>();
+  return {
+    store(sessionId, channel, epoch, seq) {
+      const key = `${sessionId}\n${ackKey(channel, epoch)}`;
+      const busy = slots.get(key);
+      if (busy) {
+        busy.want = Math.max(busy.want, seq);
+        return busy.done;
+      }
+      const slot = { want: seq, done: Promise.resolve() };
+      slot.done = (async () => {
+        try {
+          for (let written = -1; slot.want > written; ) {
+            const next = slot.want;
+            await write(sessionId, channel, epoch, next);
+            written = next;
+          }
+        } finally {
+          slots.delete(key);
+        }
+      })();
+      slots.set(key, slot);
+      return slot.done;
+    },
+  };
+}

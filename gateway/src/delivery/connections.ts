@@ -18,7 +18,7 @@ import { ChannelCursor, planResume } from '../core/resume.ts';
 import { channelsOf, roomChannel, sessionOfChannel } from '../core/channels.ts';
 import { messageFrame } from '../core/envelope.ts';
 import type { ChannelEntry } from '../core/record.ts';
-import { ackKey, currentEpochAcks } from './acks.ts';
+import { ackKey, createAckWriter, currentEpochAcks } from './acks.ts';
 import { startDeliverySpan } from '../observability/tracing.ts';
 import type { ClientPublisher } from './publish.ts';
 
@@ -50,6 +50,14 @@ type DeliveryPath = 'live' | 'replay';
 
 export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler & { resyncAll(): void; connectionCount(): number } {
   const conns = new Map<string, ConnState>();
+  // The session's ack and, for its own channel, the channel ack the overflow policy reads: two
+  // slots (two keys' hash tags), written side by side.
+  const acks = createAckWriter(async (sessionId, channel, epoch, seq) => {
+    await Promise.all([
+      deps.sessions.saveAck(sessionId, ackKey(channel, epoch), seq),
+      sessionOfChannel(channel) !== undefined ? deps.history.ack(channel, epoch, seq) : undefined,
+    ]);
+  });
 
   function enqueue(state: ConnState, task: () => Promise<void>): void {
     state.chain = state.chain.then(async () => {
@@ -193,8 +201,7 @@ export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler &
     }
     const acked = Math.min(seq, cs.cursor.last);
     const epoch = cs.cursor.epoch;
-    await deps.sessions.saveAck(state.conn.session.sessionId, ackKey(channel, epoch), acked);
-    if (sessionOfChannel(channel) !== undefined) await deps.history.ack(channel, epoch, acked);
+    await acks.store(state.conn.session.sessionId, channel, epoch, acked);
   }
 
   async function onRoom(state: ConnState, type: 'subscribe' | 'unsubscribe', room: string): Promise<void> {

@@ -23,6 +23,7 @@ import { dlqRecordOf } from '../core/dlq.ts';
 import { sessionOfChannel } from '../core/channels.ts';
 import { sourceId, type SourceRecord, type StoredMessage } from '../core/record.ts';
 import type { TopicRuntime } from './topics.ts';
+import { createLiveSessions } from './live-sessions.ts';
 import { startRecordTrace, type RecordTrace } from '../observability/tracing.ts';
 
 export interface ConsumeDeps {
@@ -43,6 +44,8 @@ export interface ConsumeSettings {
   breakerHalfOpenMs: number;
   /** Records of one batch in flight at once (appends run concurrently across channels). */
   appendConcurrency: number;
+  /** How long a session seen live is trusted without another read (live-sessions.ts). */
+  sessionCacheMs: number;
 }
 
 export interface Consumption {
@@ -90,19 +93,16 @@ export function createConsumption(deps: ConsumeDeps, s: ConsumeSettings): Consum
     probe.unref();
   }
 
+  const live = createLiveSessions(deps.sessions, s.sessionCacheMs);
+
+  /** The routed channels that may take the record: every non-session channel, and session channels of live sessions. */
   async function targetsOf(channels: string[]): Promise<string[]> {
     if (s.unknownSessionPolicy === 'store') return channels;
-    const out: string[] = [];
-    for (const channel of channels) {
+    const keep = await Promise.all(channels.map((channel) => {
       const sid = sessionOfChannel(channel);
-      if (sid === undefined) {
-        out.push(channel);
-        continue;
-      }
-      const session = await deps.sessions.get(sid);
-      if (session && (session.state === 'created' || session.state === 'registered')) out.push(channel);
-    }
-    return out;
+      return sid === undefined ? true : live.isLive(sid);
+    }));
+    return channels.filter((_, i) => keep[i]);
   }
 
   type Routed = Outcome | { channels: string[]; message: StoredMessage };

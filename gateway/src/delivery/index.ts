@@ -123,6 +123,7 @@ export function createDelivery(config: GatewayConfig, deps: DeliveryDeps): Deliv
       breakerFailures: h.breakerFailures,
       breakerHalfOpenMs: h.breakerHalfOpenMs,
       appendConcurrency: Math.max(1, config.delivery.appendConcurrency),
+      sessionCacheMs: config.delivery.sessionCacheMs,
     },
   );
   const publisher = createClientPublisher({ producer, dedupe, metrics: deps.metrics, inboundTopic: config.kafka.inboundTopic });

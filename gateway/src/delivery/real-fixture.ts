@@ -38,7 +38,7 @@ export async function realFixture(brokers: string[], redisUrl: string, overrides
     redis: { url: redisUrl, keyPrefix: name, commandTimeoutMs: 2000, ...overrides.redis },
     kafka: {
       brokers, topics: [topic], groupId: `${name}-group`, clientId: name, dlqTopic: `${name}-dlq`, inboundTopic: `${name}-inbound`,
-      sessionTimeoutMs: 6000, rebalanceTimeoutMs: 6000, heartbeatIntervalMs: 500, maxWaitMs: 100, retryInitialMs: 100, retryMaxMs: 1000,
+      sessionTimeoutMs: 6000, rebalanceTimeoutMs: 6000, heartbeatIntervalMs: 500, maxWaitMs: 100, partitionsConcurrently: 4, retryInitialMs: 100, retryMaxMs: 1000,
       ...overrides.kafka,
     },
     history: { maxEntries: 50, breakerFailures: 2, breakerHalfOpenMs: 300, ...overrides.history },

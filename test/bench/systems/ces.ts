@@ -55,7 +55,9 @@ export const startCes: StartSystem = async (ctx) => {
       CES_RATE_LIMIT_FRAMES_PER_SESSION_PER_SECOND: '0',
       CES_ALLOWED_ORIGINS: '*',
     };
-    const child = spawn('bash', [path.join(repoRoot, 'scripts/node.sh'), path.join(repoRoot, 'gateway/src/main.ts')], {
+    const profile = ctx.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.profileDir}`] : [];
+    // The same V8 flag the gateway image runs with (gateway/Dockerfile).
+    const child = spawn('bash', [path.join(repoRoot, 'scripts/node.sh'), '--max-semi-space-size=32', ...profile, path.join(repoRoot, 'gateway/src/main.ts')], {
       env,
       stdio: ['ignore', 'inherit', 'inherit'],
     });

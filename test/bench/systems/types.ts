@@ -21,6 +21,8 @@ export interface SystemContext {
   workDir: string;
   /** History entries per channel, the same for every system that keeps history. */
   historySize: number;
+  /** When set, CES gateways write V8 CPU profiles (`--cpu-prof`) into this folder. */
+  profileDir?: string;
 }
 
 export interface RunningSystem {

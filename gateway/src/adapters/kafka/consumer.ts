@@ -83,6 +83,9 @@ export class KafkaInbound implements InboundStream {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      // Batches of different partitions are independent (order is per partition): overlapping
+      // them keeps Redis round trips of one batch from idling the others.
+      partitionsConsumedConcurrently: Math.max(1, s.partitionsConcurrently),
       eachBatch: (payload) => this.#eachBatch(consumer, payload, handler),
     });
   }

@@ -44,8 +44,18 @@ function defineScripts(client: Redis | Cluster): HistoryCommands {
   return client as unknown as HistoryCommands;
 }
 
+/** Random bytes drawn in bulk: every append passes a candidate epoch, used only by a new channel. */
+let epochPool = Buffer.alloc(0);
+let epochAt = 0;
+
+/** A fresh epoch: 64 random bits as 16 hex. */
 export function newEpoch(): string {
-  return randomBytes(8).toString('hex');
+  if (epochAt + 8 > epochPool.length) {
+    epochPool = randomBytes(8 * 512);
+    epochAt = 0;
+  }
+  epochAt += 8;
+  return epochPool.toString('hex', epochAt - 8, epochAt);
 }
 
 /** The ioredis client types, named here so non-adapter code can pass clients without importing ioredis. */
