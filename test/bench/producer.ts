@@ -39,10 +39,9 @@ async function produce(c: ProduceCommand): Promise<ProduceResult> {
       next[target.key] = n;
       const t = nowMs();
       const payload = { b: target.key, n, t, p: pad };
-      const value = c.envelope === 'centrifugo' ? { method: 'publish', payload: { channel: target.channel, data: payload } } : payload;
       out.push({
         key: target.key,
-        value: JSON.stringify(value),
+        value: JSON.stringify(payload),
         headers: { ...target.headers, [SENT_AT_HEADER]: String(t) },
       });
     }

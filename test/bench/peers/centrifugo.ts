@@ -1,17 +1,17 @@
 /**
  * The Centrifugo peer: built from Go modules into the per-user cache (once; later runs reuse it),
  * started with a generated config: Redis engine, a `bench` namespace with history and forced
- * recovery, and its built-in Kafka consumer on the bench topic.
+ * recovery, and its built-in Kafka consumer on the bench topic in publication data mode (the record
+ * value is the publication data; the target channel comes from the `centrifugo-channels` header,
+ * set per target in systems/centrifugo.ts).
  *
- * Version: 5.4.9, not 6.x. The Go module proxy reachable from this machine serves
- * github.com/centrifugal/centrifugo/v6 only at v6.9.1, whose go.mod pins an untagged
- * github.com/centrifugal/centrifuge pseudo-version the proxy does not serve (403), and the tagged
- * centrifuge releases it does serve lack APIs v6.9.1 calls (MapStreamRead). v5.4.9 resolves
- * completely. Both the consumer and the Redis engine with history/recovery exist in 5.x (consumer
- * since 5.2); v5 only lacks v6's `publication_data_mode`, so records carry the documented
- * `{"method":"publish","payload":{channel,data}}` command (see producer.ts `envelope`).
+ * Version: 6.9.6. The Go module proxy reachable from this machine serves only some v6 tags (of
+ * v6.0.0–v6.12.x it served v6.9.1 and v6.9.6; `@v/list` and `@latest` are refused). v6.9.1 does
+ * not build here: its go.mod pins an untagged github.com/centrifugal/centrifuge pseudo-version the
+ * proxy refuses (403). v6.9.6 pins centrifuge v0.39.2-0.20260914154348-ee33344b78aa, which is
+ * served, and resolves and builds completely. v6 needs Go ≥ 1.26 (its go.mod says go 1.26.0).
  *
- * Client auth: `client_insecure` — clients connect without a JWT. Token checks happen once per
+ * Client auth: `client.insecure` — clients connect without a JWT. Token checks happen once per
  * connect, outside what the bench measures, and skipping them keeps the load processes simple.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
-export const CENTRIFUGO_VERSION = '5.4.9';
+export const CENTRIFUGO_VERSION = '6.9.6';
 export const CENTRIFUGO_NAMESPACE = 'bench';
 
 function cacheDir(): string {
@@ -29,9 +29,9 @@ function cacheDir(): string {
 
 const GO_MOD = `module cesbench/centrifugo
 
-go 1.23
+go 1.26
 
-require github.com/centrifugal/centrifugo/v5 v${CENTRIFUGO_VERSION}
+require github.com/centrifugal/centrifugo/v6 v${CENTRIFUGO_VERSION}
 `;
 
 /**
@@ -48,11 +48,11 @@ export function ensureCentrifugo(log: (line: string) => void = () => {}): string
   mkdirSync(path.join(dir, 'src'), { recursive: true });
   writeFileSync(path.join(dir, 'src', 'go.mod'), GO_MOD);
   log(`building Centrifugo ${CENTRIFUGO_VERSION} from Go modules into ${dir} (several minutes on 2 cores; log: ${dir}/build.log)`);
-  const ldflags = `-s -w -X github.com/centrifugal/centrifugo/v5/internal/build.Version=${CENTRIFUGO_VERSION}`;
-  const script = [
-    `[ -f "${marker}" ] && exit 0`,
+  const ldflags = `-s -w -X github.com/centrifugal/centrifugo/v6/internal/build.Version=${CENTRIFUGO_VERSION}`;
+  // Another process may have finished the build while this one waited for the lock.
+  const script = `[ -f "${marker}" ] && exit 0; ` + [
     `cd "${dir}/src"`,
-    `CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod nice -n 10 go build -trimpath -ldflags "${ldflags}" -o "${bin}" github.com/centrifugal/centrifugo/v5 > "${dir}/build.log" 2>&1`,
+    `CGO_ENABLED=0 GOTOOLCHAIN=local GOFLAGS=-mod=mod nice -n 10 go build -trimpath -ldflags "${ldflags}" -o "${bin}" github.com/centrifugal/centrifugo/v6 > "${dir}/build.log" 2>&1`,
     `touch "${marker}"`,
   ].join(' && ');
   const r = spawnSync('flock', [path.join(dir, '.build.lock'), 'sh', '-c', script], { stdio: 'inherit' });
@@ -72,35 +72,42 @@ export interface CentrifugoOptions {
   historySize: number;
 }
 
-/** The generated config (v5 flat keys; validated by `centrifugo checkconfig`). */
+/** Kafka header naming the channel(s) of a record in publication data mode (v6 default name). */
+export const CENTRIFUGO_CHANNELS_HEADER = 'centrifugo-channels';
+
+/** The generated config (v6 nested schema; passes `centrifugo checkconfig --strict`). */
 export function centrifugoConfig(o: CentrifugoOptions): Record<string, unknown> {
   return {
-    address: '127.0.0.1',
-    port: String(o.port),
-    log_level: 'error',
-    engine: 'redis',
-    redis_address: o.redisUrl,
-    redis_prefix: o.prefix,
-    client_insecure: true,
-    api_key: 'bench-api-key',
-    health: true,
-    prometheus: true,
-    usage_stats_disable: true,
-    allowed_origins: ['*'],
-    namespaces: [
-      {
-        name: CENTRIFUGO_NAMESPACE,
-        allow_subscribe_for_client: true,
-        history_size: o.historySize,
-        history_ttl: '300s',
-        force_recovery: true,
-      },
-    ],
+    http_server: { address: '127.0.0.1', port: o.port },
+    log: { level: 'error' },
+    engine: { type: 'redis', redis: { address: [o.redisUrl], prefix: o.prefix } },
+    client: { insecure: true, allowed_origins: ['*'] },
+    http_api: { key: 'bench-api-key' },
+    health: { enabled: true },
+    prometheus: { enabled: true },
+    usage_stats: { disabled: true },
+    channel: {
+      namespaces: [
+        {
+          name: CENTRIFUGO_NAMESPACE,
+          allow_subscribe_for_client: true,
+          history_size: o.historySize,
+          history_ttl: '300s',
+          force_recovery: true,
+        },
+      ],
+    },
     consumers: [
       {
         name: 'kafka_bench',
+        enabled: true,
         type: 'kafka',
-        kafka: { brokers: o.brokers, topics: [o.topic], consumer_group: o.group },
+        kafka: {
+          brokers: o.brokers,
+          topics: [o.topic],
+          consumer_group: o.group,
+          publication_data_mode: { enabled: true, channels_header: CENTRIFUGO_CHANNELS_HEADER },
+        },
       },
     ],
   };

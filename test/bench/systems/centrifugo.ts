@@ -1,6 +1,9 @@
-/** Starts N Centrifugo nodes (peers/centrifugo.ts) sharing one consumer group and one Redis engine. */
+/**
+ * Starts N Centrifugo nodes (peers/centrifugo.ts) sharing one consumer group and one Redis engine.
+ * Records are plain (publication data mode): the channel travels in the `centrifugo-channels` header.
+ */
 import { freePort } from '../../infra/procs.ts';
-import { CENTRIFUGO_NAMESPACE, ensureCentrifugo, startCentrifugo, type RunningCentrifugo } from '../peers/centrifugo.ts';
+import { CENTRIFUGO_CHANNELS_HEADER, CENTRIFUGO_NAMESPACE, ensureCentrifugo, startCentrifugo, type RunningCentrifugo } from '../peers/centrifugo.ts';
 import type { RunningSystem, StartSystem } from './types.ts';
 
 export const startCentrifugoSystem: StartSystem = async (ctx) => {
@@ -19,9 +22,9 @@ export const startCentrifugoSystem: StartSystem = async (ctx) => {
   const channel = (key: string): string => `${CENTRIFUGO_NAMESPACE}:${key}`;
   const system: RunningSystem = {
     name: 'centrifugo',
-    envelope: 'centrifugo',
+    envelope: 'plain',
     pids: () => nodes.map((n) => n.process.pid!),
-    target: (key) => ({ key, headers: {}, channel: channel(key) }),
+    target: (key) => ({ key, headers: { [CENTRIFUGO_CHANNELS_HEADER]: channel(key) }, channel: channel(key) }),
     session: (key, _kind, index) => ({ target: key, url: nodes[index % nodes.length]!.url, channel: channel(key) }),
     stop: async () => {
       await Promise.all(nodes.map((n) => n.stop()));
