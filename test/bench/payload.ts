@@ -81,7 +81,7 @@ export interface ProduceResult {
 export interface SessionSpec {
   /** Key of the target whose records this session expects (session id, customer id or room). */
   target: string;
-  /** System-specific address: CES registration details, a Socket.IO URL + room, a Centrifugo URL + channel. */
+  /** System-specific address: a Socket.IO URL + room, a Centrifugo URL + channel; for CES empty until registered, then the WebSocket URL. */
   url: string;
   channel: string;
   /** CES: backend API base URL and key used to mint the session before registering it. */
@@ -89,7 +89,10 @@ export interface SessionSpec {
 }
 
 export type WorkerCommand =
-  | { cmd: 'connect'; system: SystemName; sessions: SessionSpec[]; concurrency: number }
+  /** Takes the worker's sessions and runs the system's registration step, if it has one (CES does). */
+  | { cmd: 'register'; system: SystemName; sessions: SessionSpec[]; concurrency: number }
+  /** Opens the registered sessions. */
+  | { cmd: 'connect'; concurrency: number }
   | { cmd: 'progress' }
   | { cmd: 'storm' }
   /** Latency counts only records sent at or after `at` (epoch ms): the warm-up is excluded. */
@@ -99,11 +102,17 @@ export type WorkerCommand =
 
 export type SystemName = 'ces' | 'socketio' | 'centrifugo';
 
+export interface WorkerRegistered {
+  type: 'registered';
+  ok: number;
+  failed: number;
+  firstError?: string;
+}
 export interface WorkerConnected {
   type: 'connected';
   ok: number;
   failed: number;
-  /** Target key of every session of this worker, in the order opened ('' when it failed to register). */
+  /** Target key of every registered session of this worker, in the order opened ('' when it failed to connect). */
   targets: string[];
   firstError?: string;
 }
@@ -133,4 +142,4 @@ export interface WorkerReport {
   lastReceiveAt: number;
   firstReceiveAt: number;
 }
-export type WorkerMessage = WorkerConnected | WorkerProgress | WorkerStorm | WorkerReport | { type: 'error'; message: string };
+export type WorkerMessage = WorkerRegistered | WorkerConnected | WorkerProgress | WorkerStorm | WorkerReport | { type: 'error'; message: string };

@@ -1,8 +1,9 @@
 /**
- * Runs one scenario against one running system: client workers connect their sessions, the
- * producer writes at the planned rate (warm-up, then the measured window), the storm (if any)
- * drops every client at once, the harness waits for the deliveries to drain, then merges what the
- * workers saw with what the producer sent and what /proc and Redis say about the servers.
+ * Runs one scenario against one running system: client workers register (CES) and then connect
+ * their sessions, the producer writes at the planned rate (warm-up, then the measured window), the
+ * storm (if any) drops every client at once, the harness waits for the deliveries to drain, then
+ * merges what the workers saw with what the producer sent and what /proc and Redis say about the
+ * servers.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -89,12 +90,18 @@ function keyOf(plan: ScenarioPlan, prefix: string, i: number): string {
   return plan.kind === 'session' ? `${prefix}-s${i}` : `${prefix}-g${i % plan.targets}`;
 }
 
-async function connectSessions(system: RunningSystem, plan: ScenarioPlan, workers: Proc[], prefix: string) {
+/** Hands each worker its share of the sessions and lets it run the system's registration step. */
+async function registerSessions(system: RunningSystem, plan: ScenarioPlan, workers: Proc[], prefix: string) {
   const specs: SessionSpec[][] = workers.map(() => []);
   for (let i = 0; i < plan.sessions; i++) specs[i % workers.length]!.push(system.session(keyOf(plan, prefix, i), plan.kind, i));
   const answers = await Promise.all(
-    workers.map((w, i) => w.ask<Extract<WorkerMessage, { type: 'connected' }>>({ cmd: 'connect', system: system.name, sessions: specs[i]!, concurrency: 100 }, 'connected')),
+    workers.map((w, i) => w.ask<Extract<WorkerMessage, { type: 'registered' }>>({ cmd: 'register', system: system.name, sessions: specs[i]!, concurrency: 100 }, 'registered')),
   );
+  return { failed: answers.reduce((n, a) => n + a.failed, 0), firstError: answers.find((a) => a.firstError)?.firstError };
+}
+
+async function connectSessions(workers: Proc[]) {
+  const answers = await Promise.all(workers.map((w) => w.ask<Extract<WorkerMessage, { type: 'connected' }>>({ cmd: 'connect', concurrency: 100 }, 'connected')));
   const targets = new Set<string>();
   for (const a of answers) for (const t of a.targets) if (t) targets.add(t);
   return {
@@ -131,10 +138,16 @@ export async function runScenario(system: RunningSystem, plan: ScenarioPlan, env
 }
 
 async function measure(system: RunningSystem, plan: ScenarioPlan, env: ScenarioEnv, prefix: string, workers: Proc[]): Promise<ScenarioResult> {
+  const registerStart = Date.now();
+  const registered = await registerSessions(system, plan, workers, prefix);
+  // The idle-memory baseline follows registration (CES: two HTTP calls per session), so the garbage
+  // that work leaves behind is not counted as connection memory.
   const rssBefore = snapshot(system.pids()).rssBytes;
   const connectStart = Date.now();
-  const conn = await connectSessions(system, plan, workers, prefix);
-  env.log(`  ${conn.ok}/${plan.sessions} sessions connected in ${((Date.now() - connectStart) / 1000).toFixed(1)} s${conn.failed ? ` (${conn.failed} failed: ${conn.firstError})` : ''}`);
+  const opened = await connectSessions(workers);
+  const conn = { ...opened, failed: registered.failed + opened.failed, firstError: registered.firstError ?? opened.firstError };
+  const seconds = (from: number, to: number): string => ((to - from) / 1000).toFixed(1);
+  env.log(`  ${conn.ok}/${plan.sessions} sessions registered in ${seconds(registerStart, connectStart)} s, connected in ${seconds(connectStart, Date.now())} s${conn.failed ? ` (${conn.failed} failed: ${conn.firstError})` : ''}`);
   let idleBytesPerConnection: number | null = null;
   if (plan.idleMemory && conn.ok > 0) {
     await new Promise((r) => setTimeout(r, 2000));

@@ -6,7 +6,12 @@
 import { emptyHistogram, record, type HistogramData } from './histogram.ts';
 import { SeqTracker } from './tracker.ts';
 import { nowMs, readPayload, type SessionSpec, type SystemName, type WorkerCommand, type WorkerMessage } from './payload.ts';
-import type { BenchConnection, Connect } from './clients/types.ts';
+import type { BenchConnection, Connect, Register } from './clients/types.ts';
+
+interface Client {
+  connect: Connect;
+  register?: Register;
+}
 
 interface Session {
   spec: SessionSpec;
@@ -16,6 +21,9 @@ interface Session {
   ok: boolean;
 }
 
+/** The system's client, and the sessions `register` prepared for `connect`. */
+let client: Client | undefined;
+let registered: SessionSpec[] = [];
 const sessions: Session[] = [];
 let latency = emptyHistogram();
 let received = 0;
@@ -27,10 +35,22 @@ let windowStart = 0;
 let windowed = 0;
 let lastWindowReceiveAt = 0;
 
-async function loadClient(system: SystemName): Promise<Connect> {
-  if (system === 'ces') return (await import('./clients/ces.ts')).connectCes;
-  if (system === 'socketio') return (await import('./clients/socketio.ts')).connectSocketIo;
-  return (await import('./clients/centrifugo.ts')).connectCentrifugo;
+async function loadClient(system: SystemName): Promise<Client> {
+  if (system === 'ces') {
+    const ces = await import('./clients/ces.ts');
+    return { connect: ces.connectCes, register: ces.registerCes };
+  }
+  if (system === 'socketio') return { connect: (await import('./clients/socketio.ts')).connectSocketIo };
+  return { connect: (await import('./clients/centrifugo.ts')).connectCentrifugo };
+}
+
+/** Runs `job` over `items`, at most `concurrency` at a time (a real fleet's clients trickle in too). */
+async function inLanes<T>(items: T[], concurrency: number, job: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await job(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
 }
 
 function onDelivery(session: Session, data: unknown): void {
@@ -47,30 +67,44 @@ function onDelivery(session: Session, data: unknown): void {
   }
 }
 
-/** Opens the sessions, at most `concurrency` handshakes at a time (a real fleet's clients trickle in too). */
-async function connectAll(system: SystemName, specs: SessionSpec[], concurrency: number): Promise<WorkerMessage> {
-  const connect = await loadClient(system);
+/** Runs the system's registration step (if any) for every session; sessions that fail it are not opened. */
+async function registerAll(system: SystemName, specs: SessionSpec[], concurrency: number): Promise<WorkerMessage> {
+  client = await loadClient(system);
+  const register = client.register ?? (async (spec: SessionSpec) => spec);
+  let failed = 0;
+  let firstError: string | undefined;
+  registered = [];
+  await inLanes(specs, concurrency, async (spec) => {
+    try {
+      registered.push(await register(spec));
+    } catch (err) {
+      failed += 1;
+      firstError ??= String(err);
+    }
+  });
+  return { type: 'registered', ok: registered.length, failed, ...(firstError ? { firstError } : {}) };
+}
+
+/** Opens the registered sessions, at most `concurrency` handshakes at a time. */
+async function connectAll(concurrency: number): Promise<WorkerMessage> {
+  if (!client) throw new Error('connect before register');
+  const { connect } = client;
   let ok = 0;
   let failed = 0;
   let firstError: string | undefined;
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < specs.length) {
-      const spec = specs[next++]!;
-      const session = { spec, tracker: new SeqTracker(), ok: false } as Session;
-      session.conn = connect(spec, (data) => onDelivery(session, data));
-      sessions.push(session);
-      try {
-        await session.conn.ready;
-        session.ok = true;
-        ok += 1;
-      } catch (err) {
-        failed += 1;
-        firstError ??= String(err);
-      }
+  await inLanes(registered, concurrency, async (spec) => {
+    const session = { spec, tracker: new SeqTracker(), ok: false } as Session;
+    session.conn = connect(spec, (data) => onDelivery(session, data));
+    sessions.push(session);
+    try {
+      await session.conn.ready;
+      session.ok = true;
+      ok += 1;
+    } catch (err) {
+      failed += 1;
+      firstError ??= String(err);
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
+  });
   const targets = sessions.map((s) => (s.ok ? s.conn.target() : ''));
   return { type: 'connected', ok, failed, targets, ...(firstError ? { firstError } : {}) };
 }
@@ -122,8 +156,10 @@ function report(sent: Record<string, number>): WorkerMessage {
 
 async function handle(cmd: WorkerCommand): Promise<WorkerMessage | undefined> {
   switch (cmd.cmd) {
+    case 'register':
+      return registerAll(cmd.system, cmd.sessions, cmd.concurrency);
     case 'connect':
-      return connectAll(cmd.system, cmd.sessions, cmd.concurrency);
+      return connectAll(cmd.concurrency);
     case 'progress':
       return { type: 'progress', received };
     case 'storm':

@@ -1,17 +1,17 @@
 /**
  * CES client for the bench, speaking the documented `ces.v1` wire protocol directly over `ws`
  * (contracts/src/protocol.ts) so the figures measure the gateway, not an SDK: mint a session as
- * the backend would (POST /api/sessions), register it as the app would (POST /api/register), open
- * the returned WebSocket URL, ack each channel cumulatively (debounced by 50 ms like the SDK), and
- * on a drop reconnect with the resume positions it has processed.
+ * the backend would (POST /api/sessions) and register it as the app would (POST /api/register),
+ * both in registerCes before any session connects; then open the returned WebSocket URL, ack each
+ * channel cumulatively (debounced by 50 ms like the SDK), and on a drop reconnect with the resume
+ * positions it has processed.
  *
  * It does not drop duplicates itself: every redelivered frame reaches the tracker, so the
  * duplicate count is what the server sent, not what an SDK would hide.
  */
 import WebSocket from 'ws';
 import { PROTOCOL, type ResumePositions, type ServerFrame } from '@ces/contracts/protocol';
-import { RECONNECT_DELAY_MS, deferred, type BenchConnection, type Connect } from './types.ts';
-import type { SessionSpec } from '../payload.ts';
+import { RECONNECT_DELAY_MS, deferred, type BenchConnection, type Connect, type Register } from './types.ts';
 
 const MAX_ATTEMPTS = 10;
 /** Ack debounce, the CES client SDK's default (gateway/client ackDelayMs). */
@@ -24,8 +24,8 @@ async function postJson(url: string, body: unknown, headers: Record<string, stri
   return JSON.parse(text) as Record<string, unknown>;
 }
 
-/** Backend mints, app registers; returns the WebSocket URL the gateway handed out. */
-export async function registerCesSession(spec: SessionSpec): Promise<{ sessionId: string; websocketUrl: string }> {
+/** Backend mints, app registers; the spec comes back with the WebSocket URL and, for a session target, the minted id. */
+export const registerCes: Register = async (spec) => {
   const api = spec.api!;
   const minted = await postJson(`${api.base}/api/sessions`, { customerId: api.customerId }, api.headers);
   const sessionId = String((minted.session as { sessionId?: string } | undefined)?.sessionId ?? minted.sessionId ?? '');
@@ -33,8 +33,8 @@ export async function registerCesSession(spec: SessionSpec): Promise<{ sessionId
   const registered = await postJson(`${api.base}/api/register`, { sessionId }, {});
   const websocketUrl = String(registered.websocketUrl ?? '');
   if (!websocketUrl) throw new Error('POST /api/register answered without a websocketUrl');
-  return { sessionId, websocketUrl };
-}
+  return { ...spec, target: spec.target || sessionId, url: websocketUrl };
+};
 
 function withResume(url: string, positions: ResumePositions): string {
   if (Object.keys(positions).length === 0) return url;
@@ -42,12 +42,11 @@ function withResume(url: string, positions: ResumePositions): string {
   return `${url}${url.includes('?') ? '&' : '?'}resume=${resume}`;
 }
 
+/** Opens a session registerCes returned. */
 export const connectCes: Connect = (spec, onData) => {
   const positions: ResumePositions = {};
   const pendingAcks = new Set<string>();
   let ws: WebSocket | undefined;
-  let url = '';
-  let target = spec.target;
   let closed = false;
   /** Consecutive connection attempts without a welcome; the session fails after MAX_ATTEMPTS. */
   let attempts = 0;
@@ -78,7 +77,7 @@ export const connectCes: Connect = (spec, onData) => {
 
   const open = (): void => {
     attempts += 1;
-    const socket = new WebSocket(withResume(url, positions), PROTOCOL);
+    const socket = new WebSocket(withResume(spec.url, positions), PROTOCOL);
     ws = socket;
     socket.on('message', onFrame);
     socket.on('error', () => {}); // 'close' follows and decides
@@ -91,16 +90,12 @@ export const connectCes: Connect = (spec, onData) => {
     });
   };
 
-  const first = registerCesSession(spec).then(({ sessionId, websocketUrl }) => {
-    url = websocketUrl;
-    if (!target) target = sessionId;
-    open();
-    return ready.promise;
-  });
+  const first = ready.promise.then(() => undefined);
+  open();
 
   return {
-    target: () => target,
-    ready: first.then(() => undefined),
+    target: () => spec.target,
+    ready: first,
     async drop() {
       ready = deferred<boolean>();
       const old = ws;

@@ -29,6 +29,13 @@ export type OnData = (data: unknown) => void;
 
 export type Connect = (spec: SessionSpec, onData: OnData) => BenchConnection;
 
+/**
+ * A step a system needs before a session can connect (CES: the backend mints the session, the app
+ * registers it). The worker runs it for every session before opening any, so the idle-memory
+ * baseline is taken after it; `connect` receives the spec it returns.
+ */
+export type Register = (spec: SessionSpec) => Promise<SessionSpec>;
+
 /** A promise plus its resolvers, for event-driven readiness. */
 export function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
   let resolve!: (v: T) => void;
