@@ -36,12 +36,13 @@ export interface ConnectionDeps {
 
 interface ChannelState {
   cursor: ChannelCursor;
-  listener: EntryListener;
 }
 
 interface ConnState {
   conn: ClientConnection;
   channels: Map<string, ChannelState>;
+  /** One live listener for all the connection's channels (entries name their channel). */
+  listener: EntryListener;
   chain: Promise<void>;
   closed: boolean;
 }
@@ -127,24 +128,29 @@ export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler &
   }
 
   async function subscribe(state: ConnState, channel: string): Promise<void> {
-    const listener: EntryListener = (entry) => enqueue(state, () => onLive(state, entry));
     // Placeholder cursor until the resume plan is known; live entries wait in the chain meanwhile.
-    state.channels.set(channel, { cursor: new ChannelCursor('', 0), listener });
-    await deps.fanout.subscribe(channel, listener);
+    state.channels.set(channel, { cursor: new ChannelCursor('', 0) });
+    await deps.fanout.subscribe(channel, state.listener);
   }
 
   function release(state: ConnState): void {
     if (state.closed) return;
     state.closed = true;
     conns.delete(state.conn.connId);
-    for (const [channel, cs] of state.channels) void deps.fanout.unsubscribe(channel, cs.listener).catch(() => undefined);
+    for (const channel of state.channels.keys()) void deps.fanout.unsubscribe(channel, state.listener).catch(() => undefined);
     state.channels.clear();
+  }
+
+  // Outside open(): a closure created there would keep open's whole scope alive with the connection.
+  function newState(conn: ClientConnection, chain: Promise<void>): ConnState {
+    const state: ConnState = { conn, channels: new Map(), listener: (entry) => enqueue(state, () => onLive(state, entry)), chain, closed: false };
+    return state;
   }
 
   async function open(conn: ClientConnection, resume: ResumePositions): Promise<WelcomeFrame> {
     let releaseGate!: () => void;
     const gate = new Promise<void>((resolve) => (releaseGate = resolve));
-    const state: ConnState = { conn, channels: new Map(), chain: gate, closed: false };
+    const state = newState(conn, gate);
     conns.set(conn.connId, state);
     try {
       const channels = channelsOf(conn.session);
@@ -159,6 +165,9 @@ export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler &
         recovered: true,
         heartbeatIntervalMs: deps.heartbeatIntervalMs,
       };
+      // Channels with history to replay. The rest skip the read: whatever is appended after their
+      // window reaches the listener subscribed above (and a gap in it is filled from history).
+      const behind: string[] = [];
       for (const channel of channels) {
         const window = await deps.history.window(channel);
         const plan = planResume({
@@ -169,6 +178,7 @@ export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler &
           replayFromStart: sessionOfChannel(channel) !== undefined,
         });
         state.channels.get(channel)!.cursor = new ChannelCursor(window.epoch, plan.after);
+        if (plan.after < window.top) behind.push(channel);
         welcome.channels.push(plan.state);
         if (!plan.state.recovered) welcome.recovered = false;
       }
@@ -176,7 +186,7 @@ export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler &
       if (resumed) deps.metrics.resumesTotal.inc({ recovered: welcome.recovered ? 'true' : 'false' });
       // Replay runs first in the chain; live entries heard since subscribing queue behind it.
       state.chain = gate.then(async () => {
-        for (const channel of channels) await catchUp(state, channel, Infinity, 'replay');
+        for (const channel of behind) await catchUp(state, channel, Infinity, 'replay');
       });
       state.chain = state.chain.catch((err: unknown) => {
         deps.logger.warn({ err, connId: conn.connId }, 'replay failed; closing for reconnect');
@@ -213,7 +223,7 @@ export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler &
     const cs = state.channels.get(channel);
     if (type === 'unsubscribe' && cs) {
       state.channels.delete(channel);
-      await deps.fanout.unsubscribe(channel, cs.listener);
+      await deps.fanout.unsubscribe(channel, state.listener);
     } else if (type === 'subscribe' && !cs) {
       await subscribe(state, channel);
       const window = await deps.history.window(channel);

@@ -4,8 +4,11 @@
  * the handler opens are held until it is sent); bytes handed to the socket but not yet flushed
  * are bounded by `outboundQueueMaxBytes` — a send over the bound closes SLOW_CONSUMER and
  * returns 'slow'; close() is idempotent and the first code wins.
+ * Memory: an idle connection holds no closures of its own. The socket listeners are module
+ * functions shared by every connection (ws calls them with the socket as `this`, which carries
+ * its WsConnection), and what the server does with the events is one object per server.
  */
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { CloseCodes, type CloseCodeName } from '@ces/contracts/close-codes';
 import type { ServerFrame, WelcomeFrame } from '@ces/contracts/protocol';
 import type { ClientConnection, SessionIdentity } from '../../ports/delivery.ts';
@@ -13,9 +16,37 @@ import type { ClientConnection, SessionIdentity } from '../../ports/delivery.ts'
 /** If the peer does not complete the closing handshake in this time, the socket is destroyed. */
 const CLOSE_HANDSHAKE_MS = 2000;
 
+/** What the server does on a connection's socket events; one object per server, shared by its connections. */
+export interface ConnectionEvents {
+  message(conn: WsConnection, data: RawData, isBinary: boolean): void;
+  /** The socket closed, for any reason; runs once. */
+  close(conn: WsConnection, code: number): void;
+  /** A send overflowed the outbound queue; the connection is closing SLOW_CONSUMER. */
+  slow(conn: WsConnection): void;
+}
+
+const OWNER = Symbol('WsConnection');
+type OwnedSocket = WebSocket & { [OWNER]: WsConnection };
+const ownerOf = (ws: WebSocket): WsConnection => (ws as OwnedSocket)[OWNER];
+
+function wsOnPong(this: WebSocket): void {
+  ownerOf(this).alive = true;
+}
+function wsOnMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  const conn = ownerOf(this);
+  conn.events.message(conn, data, isBinary);
+}
+function wsOnClose(this: WebSocket, code: number): void {
+  const conn = ownerOf(this);
+  conn.events.close(conn, code);
+}
+/** Socket errors end in 'close', which decides; without a listener they would crash the process. */
+function wsOnError(): void {}
+
 export class WsConnection implements ClientConnection {
   readonly connId: string;
   readonly session: SessionIdentity;
+  readonly events: ConnectionEvents;
   readonly #ws: WebSocket;
   readonly #maxQueuedBytes: number;
   #queuedBytes = 0;
@@ -27,19 +58,31 @@ export class WsConnection implements ClientConnection {
   invalidFrames = 0;
   /** True once this connection is recorded as its session's holder; the heartbeat recheck waits for it. */
   claimed = false;
+  /** True once delivery was asked to open this connection (so it must be told when it closes). */
+  opened = false;
   #windowStart = 0;
   #framesInWindow = 0;
-  onSlow: () => void = () => {};
 
-  constructor(ws: WebSocket, connId: string, session: SessionIdentity, maxQueuedBytes: number) {
+  constructor(ws: WebSocket, connId: string, session: SessionIdentity, maxQueuedBytes: number, events: ConnectionEvents) {
     this.#ws = ws;
     this.connId = connId;
     this.session = session;
+    this.events = events;
     this.#maxQueuedBytes = maxQueuedBytes;
+    (ws as OwnedSocket)[OWNER] = this;
+    ws.on('pong', wsOnPong);
+    ws.on('message', wsOnMessage);
+    ws.on('error', wsOnError);
+    ws.on('close', wsOnClose);
   }
 
   get isOpen(): boolean {
     return this.closeCode === undefined && this.#ws.readyState === this.#ws.OPEN;
+  }
+
+  /** The socket has closed ('close' was emitted). */
+  get closed(): boolean {
+    return this.#ws.readyState === this.#ws.CLOSED;
   }
 
   send(frame: ServerFrame): 'sent' | 'slow' | 'closed' {
@@ -47,7 +90,7 @@ export class WsConnection implements ClientConnection {
     const data = JSON.stringify(frame);
     const bytes = Buffer.byteLength(data);
     if (this.#queuedBytes + bytes > this.#maxQueuedBytes) {
-      this.onSlow();
+      this.events.slow(this);
       this.close('SLOW_CONSUMER');
       return 'slow';
     }

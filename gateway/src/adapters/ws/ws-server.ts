@@ -22,7 +22,7 @@ import type { DeliveryHandler } from '../../ports/delivery.ts';
 import type { RateLimiter } from '../../ports/rate-limiter.ts';
 import type { Holder, Session, SessionStore } from '../../ports/session-store.ts';
 import { FrameErrorCodes, parseClientFrame, type FrameErrorCode } from './client-frames.ts';
-import { WsConnection } from './connection.ts';
+import { WsConnection, type ConnectionEvents } from './connection.ts';
 import { admit, refuse, UPGRADE_OUTCOMES } from './upgrade-guard.ts';
 
 export interface WsServerDeps {
@@ -35,13 +35,31 @@ export interface WsServerDeps {
   connectLimiter: RateLimiter;
 }
 
+/**
+ * Session rechecks a heartbeat sweep keeps in flight. All at once, a sweep over N idle connections
+ * would hold N sets of Redis commands and replies at the same moment: enough short-lived objects to
+ * survive scavenges and grow the old generation by kilobytes per connection on every sweep.
+ */
+const RECHECK_CONCURRENCY = 64;
+
+/** Until the handshake completes, a socket error just ends the socket. */
+function socketOnError(this: Duplex): void {
+  this.destroy();
+}
+
 export class WsServer {
   readonly #deps: WsServerDeps;
   readonly #log: Logger;
   readonly #wss: WebSocketServer;
   readonly #connections = new Map<string, WsConnection>();
+  readonly #events: ConnectionEvents = {
+    message: (conn, data, isBinary) => this.#onMessage(conn, data, isBinary),
+    close: (conn, code) => this.#onClose(conn, code),
+    slow: () => this.#deps.metrics.slowConsumerClosesTotal.inc(),
+  };
   #heartbeat: NodeJS.Timeout | undefined;
   #draining = false;
+  #sweeping = false;
 
   constructor(deps: WsServerDeps) {
     this.#deps = deps;
@@ -51,6 +69,8 @@ export class WsServer {
       // Frames over maxFrameBytes close 4504 in onMessage; far larger ones are cut off unread (1009).
       maxPayload: deps.config.ws.maxFrameBytes * 2,
       perMessageDeflate: false,
+      // #connections tracks the sockets; ws's own set would cost a closure and an entry per connection.
+      clientTracking: false,
       handleProtocols: (protocols) => (protocols.has(PROTOCOL) ? PROTOCOL : false),
     });
   }
@@ -96,7 +116,7 @@ export class WsServer {
   }
 
   async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', socketOnError);
     const ip = req.socket.remoteAddress ?? 'unknown';
     const { metrics } = this.#deps;
     try {
@@ -107,7 +127,10 @@ export class WsServer {
         isDraining: () => this.#draining,
       });
       if (socket.destroyed) return;
-      this.#wss.handleUpgrade(req, socket, head, (ws) => void this.#accept(ws, admitted.session, admitted.resume, ip));
+      this.#wss.handleUpgrade(req, socket, head, (ws) => {
+        socket.off('error', socketOnError); // the WebSocket handles socket errors from here on
+        void this.#accept(ws, admitted.session, admitted.resume, ip);
+      });
     } catch (err) {
       const gwErr = isGatewayError(err) ? err : new GatewayError('UNAVAILABLE', { cause: err });
       metrics.upgradesTotal.inc({ outcome: UPGRADE_OUTCOMES[gwErr.code] ?? 'unauthorized' });
@@ -120,41 +143,36 @@ export class WsServer {
   async #accept(ws: WebSocket, session: Session, resume: ResumePositions, ip: string): Promise<void> {
     const { config, metrics, handler, sessions } = this.#deps;
     const identity = { sessionId: session.sessionId, customerId: session.customerId, rooms: session.rooms, expiresAt: session.expiresAt };
-    const conn = new WsConnection(ws, randomUUID(), identity, config.ws.outboundQueueMaxBytes);
-    conn.onSlow = () => metrics.slowConsumerClosesTotal.inc();
+    const conn = new WsConnection(ws, randomUUID(), identity, config.ws.outboundQueueMaxBytes, this.#events);
     const fp = fingerprint(session.sessionId);
     this.#connections.set(conn.connId, conn);
     metrics.upgradesTotal.inc({ outcome: 'accepted' });
     metrics.connections.inc();
-    let opened = false;
-    let closed = false;
-    ws.on('pong', () => (conn.alive = true));
-    ws.on('message', (data, isBinary) => this.#onMessage(conn, data, isBinary));
-    ws.on('error', () => {});
-    ws.on('close', (code) => {
-      closed = true;
-      this.#connections.delete(conn.connId);
-      metrics.connections.dec();
-      const closeCode = conn.closeCode ?? code;
-      metrics.disconnectsTotal.inc({ code: closeCodeLabel(closeCode) });
-      this.#log.info({ event: 'disconnect', session: fp, connId: conn.connId, code: closeCode }, 'connection closed');
-      if (opened) handler.close(conn);
-      sessions.releaseHolder(session.sessionId, conn.connId).catch(() => {});
-    });
     try {
       const previous = await sessions.claimHolder(session.sessionId, { node: config.node, connId: conn.connId });
       conn.claimed = true;
       // The client left while we claimed: undo the claim so the session does not look connected.
-      if (closed) return await sessions.releaseHolder(session.sessionId, conn.connId);
+      if (conn.closed) return await sessions.releaseHolder(session.sessionId, conn.connId);
       if (previous && previous.connId !== conn.connId) await this.kick(previous, 'TAKEN_OVER');
       this.#log.info({ event: 'connect', session: fp, connId: conn.connId, ip, tookOver: Boolean(previous) }, 'connection accepted');
-      opened = true;
+      conn.opened = true;
       const welcome = await handler.open(conn, resume);
       conn.welcome(welcome);
     } catch (err) {
       this.#log.error({ err, session: fp, connId: conn.connId }, 'opening the connection failed');
       conn.close('INTERNAL_RECONNECT');
     }
+  }
+
+  #onClose(conn: WsConnection, code: number): void {
+    const { metrics, handler, sessions } = this.#deps;
+    this.#connections.delete(conn.connId);
+    metrics.connections.dec();
+    const closeCode = conn.closeCode ?? code;
+    metrics.disconnectsTotal.inc({ code: closeCodeLabel(closeCode) });
+    this.#log.info({ event: 'disconnect', session: fingerprint(conn.session.sessionId), connId: conn.connId, code: closeCode }, 'connection closed');
+    if (conn.opened) handler.close(conn);
+    sessions.releaseHolder(conn.session.sessionId, conn.connId).catch(() => {});
   }
 
   #onMessage(conn: WsConnection, data: RawData, isBinary: boolean): void {
@@ -199,8 +217,23 @@ export class WsServer {
       if (!conn.alive) conn.terminate('HEARTBEAT_TIMEOUT');
       else conn.ping();
     }
-    // Unclaimed connections are still being accepted: their holder record is not written yet.
-    await Promise.all(conns.filter((c) => c.isOpen && c.claimed).map((c) => this.#recheck(c)));
+    // Pings go out every interval; rechecks skip one while the previous pass is still running.
+    if (this.#sweeping) return;
+    this.#sweeping = true;
+    try {
+      // Unclaimed connections are still being accepted: their holder record is not written yet.
+      const due = conns.filter((c) => c.claimed);
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        while (next < due.length) {
+          const conn = due[next++]!;
+          if (conn.isOpen) await this.#recheck(conn);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(RECHECK_CONCURRENCY, due.length) }, lane));
+    } finally {
+      this.#sweeping = false;
+    }
   }
 
   /** Refreshes the session TTL and closes the connection when the session moved on without us. */
