@@ -92,6 +92,7 @@ export const deliverySchema = {
       env: 'CES_DELIVERY_UNKNOWN_SESSION_POLICY',
     },
     sessionCacheMs: nat('How long a session seen live is trusted without another read when records for it arrive (0 = read it for every record). A record for a session revoked within this window is still stored, never delivered.', 1000, 'CES_DELIVERY_SESSION_CACHE_MS'),
+    ackFlushMs: nat('Acks are cumulative: per session and channel the highest pending one is written at most this often (and at once when the connection closes). A crash loses at most this much acking; those entries are delivered again. 0 = write every ack.', 500, 'CES_DELIVERY_ACK_FLUSH_MS'),
     replayBatch: nat('Entries read from history per round trip while replaying.', 200, 'CES_DELIVERY_REPLAY_BATCH'),
     appendConcurrency: nat('Records of one Kafka batch appended to history concurrently (per-channel order is kept; 1 = strictly sequential).', 64, 'CES_DELIVERY_APPEND_CONCURRENCY'),
   },

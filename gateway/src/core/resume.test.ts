@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChannelCursor, planResume } from './resume.ts';
 
-const window = { epoch: 'E', top: 10, oldest: 4 };
+const window = { epoch: 'E', top: 10, oldest: 4, acked: 0 };
 
 describe('planResume', () => {
   it('replays from the furthest of stored ack and client position in the current epoch', () => {
@@ -16,7 +16,7 @@ describe('planResume', () => {
     assert.equal(plan.after, 3);
   });
   it('an offline session with no position gets everything buffered; shared channels start live', () => {
-    assert.deepEqual(planResume({ channel: 's:a', window: { epoch: 'E', top: 3, oldest: 1 }, replayFromStart: true }).after, 0);
+    assert.deepEqual(planResume({ channel: 's:a', window: { epoch: 'E', top: 3, oldest: 1, acked: 0 }, replayFromStart: true }).after, 0);
     assert.deepEqual(planResume({ channel: '*', window, replayFromStart: false }), {
       after: 10,
       state: { channel: '*', seq: 10, epoch: 'E', recovered: true },

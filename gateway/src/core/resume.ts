@@ -15,6 +15,8 @@ export interface HistoryWindow {
   epoch: string;
   top: number;
   oldest: number;
+  /** Highest seq acked on the channel in this epoch (History.ack; session channels only), else 0. */
+  acked: number;
 }
 
 export interface ResumePlan {

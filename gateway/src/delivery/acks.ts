@@ -19,36 +19,89 @@ export function currentEpochAcks(acks: Readonly<Record<string, number>>, epoch: 
 
 export type AckWrite = (sessionId: string, channel: string, epoch: string, seq: number) => Promise<void>;
 
+export interface AckWriter {
+  /** Records an ack; settles once a write covering it has landed (or failed). */
+  store: AckWrite;
+  /** Writes a session's pending acks now (its connection closed or is reopening). */
+  flush(sessionId: string): Promise<void>;
+  /** Writes every pending ack now (shutdown). */
+  flushAll(): Promise<void>;
+}
+
+interface Pending {
+  sessionId: string;
+  channel: string;
+  epoch: string;
+  seq: number;
+  waiters: { resolve: () => void; reject: (err: unknown) => void }[];
+}
+
 /**
- * Ack writes, coalesced: per session, channel and epoch at most one write is in flight, and acks
- * arriving meanwhile merge into the next write (acks are cumulative: only the highest counts).
- * Nothing waits on a timer — an idle key writes at once, a busy one once per round trip. A
- * caller's promise settles when a write covering its seq has landed (or failed).
+ * Ack writes, batched: acks are cumulative, so per session, channel and epoch only the highest one
+ * pending is written, at most once per `flushMs` (every pending ack of the gateway goes out in the
+ * same turn, one pipelined burst). `flushMs` 0 writes each ack at once.
+ * Guarantees: a stored ack never goes down; a session's pending acks are written when its
+ * connection closes and before it reopens on this gateway (flush), and all of them on shutdown, so
+ * the bound on what a crash can lose is `flushMs` of acks — the client then gets those entries
+ * again (at-least-once; its seq dedupe drops them). A failed write is retried with the next flush.
  */
-export function createAckWriter(write: AckWrite): { store: AckWrite } {
-  const slots = new Map<string, { want: number; done: Promise<void> }>();
+export function createAckWriter(write: AckWrite, flushMs: number): AckWriter {
+  const pending = new Map<string, Map<string, Pending>>();
+  let timer: NodeJS.Timeout | undefined;
+
+  async function writeOne(p: Pending): Promise<void> {
+    try {
+      await write(p.sessionId, p.channel, p.epoch, p.seq);
+      for (const w of p.waiters) w.resolve();
+    } catch (err) {
+      for (const w of p.waiters) w.reject(err);
+      // Retry later unless a newer ack for the key is already waiting.
+      const session = pending.get(p.sessionId) ?? new Map<string, Pending>();
+      const key = ackKey(p.channel, p.epoch);
+      if (!session.has(key)) session.set(key, { ...p, waiters: [] });
+      pending.set(p.sessionId, session);
+      schedule();
+    }
+  }
+
+  async function flush(sessionId: string): Promise<void> {
+    const session = pending.get(sessionId);
+    if (!session) return;
+    pending.delete(sessionId);
+    await Promise.all([...session.values()].map(writeOne));
+  }
+
+  async function flushAll(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    await Promise.all([...pending.keys()].map(flush));
+  }
+
+  function schedule(): void {
+    if (timer || flushMs <= 0) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void flushAll();
+    }, flushMs);
+    timer.unref();
+  }
+
   return {
     store(sessionId, channel, epoch, seq) {
-      const key = `${sessionId}\n${ackKey(channel, epoch)}`;
-      const busy = slots.get(key);
-      if (busy) {
-        busy.want = Math.max(busy.want, seq);
-        return busy.done;
-      }
-      const slot = { want: seq, done: Promise.resolve() };
-      slot.done = (async () => {
-        try {
-          for (let written = -1; slot.want > written; ) {
-            const next = slot.want;
-            await write(sessionId, channel, epoch, next);
-            written = next;
-          }
-        } finally {
-          slots.delete(key);
-        }
-      })();
-      slots.set(key, slot);
-      return slot.done;
+      return new Promise<void>((resolve, reject) => {
+        let session = pending.get(sessionId);
+        if (!session) pending.set(sessionId, (session = new Map()));
+        const key = ackKey(channel, epoch);
+        const p = session.get(key);
+        if (p) {
+          p.seq = Math.max(p.seq, seq);
+          p.waiters.push({ resolve, reject });
+        } else session.set(key, { sessionId, channel, epoch, seq, waiters: [{ resolve, reject }] });
+        if (flushMs <= 0) void flush(sessionId);
+        else schedule();
+      });
     },
+    flush,
+    flushAll,
   };
 }

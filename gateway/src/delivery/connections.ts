@@ -32,6 +32,8 @@ export interface ConnectionDeps {
   node: string;
   heartbeatIntervalMs: number;
   replayBatch: number;
+  /** Acks are written at most this often per session and channel (acks.ts createAckWriter). */
+  ackFlushMs: number;
 }
 
 interface ChannelState {
@@ -49,16 +51,18 @@ interface ConnState {
 
 type DeliveryPath = 'live' | 'replay';
 
-export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler & { resyncAll(): void; connectionCount(): number } {
+export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler & { resyncAll(): void; connectionCount(): number; flushAcks(): Promise<void> } {
   const conns = new Map<string, ConnState>();
-  // The session's ack and, for its own channel, the channel ack the overflow policy reads: two
-  // slots (two keys' hash tags), written side by side.
-  const acks = createAckWriter(async (sessionId, channel, epoch, seq) => {
-    await Promise.all([
-      deps.sessions.saveAck(sessionId, ackKey(channel, epoch), seq),
-      sessionOfChannel(channel) !== undefined ? deps.history.ack(channel, epoch, seq) : undefined,
-    ]);
-  });
+  // A session's own channel keeps its ack in the channel's history meta (one write, read back
+  // with the window, and what the overflow policy measures); shared channels (customer, room,
+  // broadcast) keep theirs with the session, since one channel has many sessions.
+  const ackWriter = createAckWriter(
+    (sessionId, channel, epoch, seq) =>
+      sessionOfChannel(channel) !== undefined ? deps.history.ack(channel, epoch, seq) : deps.sessions.saveAck(sessionId, ackKey(channel, epoch), seq),
+    deps.ackFlushMs,
+  );
+  const flushAcks = (sessionId: string): Promise<void> =>
+    ackWriter.flush(sessionId).catch((err: unknown) => deps.logger.warn({ err }, 'writing pending acks failed; retried with the next flush'));
 
   function enqueue(state: ConnState, task: () => Promise<void>): void {
     state.chain = state.chain.then(async () => {
@@ -155,6 +159,8 @@ export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler &
     try {
       const channels = channelsOf(conn.session);
       for (const channel of channels) await subscribe(state, channel);
+      // Acks this gateway still holds for the session (e.g. of the connection it replaces) count.
+      await flushAcks(conn.session.sessionId);
       const acks = await deps.sessions.getAcks(conn.session.sessionId);
       const welcome: WelcomeFrame = {
         type: 'welcome',
@@ -168,21 +174,24 @@ export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler &
       // Channels with history to replay. The rest skip the read: whatever is appended after their
       // window reaches the listener subscribed above (and a gap in it is filled from history).
       const behind: string[] = [];
+      let anyAck = Object.keys(acks).length > 0;
       for (const channel of channels) {
         const window = await deps.history.window(channel);
+        const own = sessionOfChannel(channel) !== undefined;
+        if (own && window.acked > 0) anyAck = true;
         const plan = planResume({
           channel,
           window,
-          acked: currentEpochAcks(acks, window.epoch).get(channel),
+          acked: own ? window.acked || undefined : currentEpochAcks(acks, window.epoch).get(channel),
           client: resume[channel],
-          replayFromStart: sessionOfChannel(channel) !== undefined,
+          replayFromStart: own,
         });
         state.channels.get(channel)!.cursor = new ChannelCursor(window.epoch, plan.after);
         if (plan.after < window.top) behind.push(channel);
         welcome.channels.push(plan.state);
         if (!plan.state.recovered) welcome.recovered = false;
       }
-      const resumed = Object.keys(resume).length > 0 || Object.keys(acks).length > 0;
+      const resumed = Object.keys(resume).length > 0 || anyAck;
       if (resumed) deps.metrics.resumesTotal.inc({ recovered: welcome.recovered ? 'true' : 'false' });
       // Replay runs first in the chain; live entries heard since subscribing queue behind it.
       state.chain = gate.then(async () => {
@@ -211,7 +220,7 @@ export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler &
     }
     const acked = Math.min(seq, cs.cursor.last);
     const epoch = cs.cursor.epoch;
-    await acks.store(state.conn.session.sessionId, channel, epoch, acked);
+    await ackWriter.store(state.conn.session.sessionId, channel, epoch, acked);
   }
 
   async function onRoom(state: ConnState, type: 'subscribe' | 'unsubscribe', room: string): Promise<void> {
@@ -258,7 +267,9 @@ export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler &
     close(conn) {
       const state = conns.get(conn.connId);
       if (state) release(state);
+      void flushAcks(conn.session.sessionId);
     },
+    flushAcks: () => ackWriter.flushAll(),
     /** After the live link was interrupted: every connection catches up from history. */
     resyncAll() {
       for (const state of conns.values()) {

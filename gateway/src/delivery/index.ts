@@ -129,7 +129,7 @@ export function createDelivery(config: GatewayConfig, deps: DeliveryDeps): Deliv
   const publisher = createClientPublisher({ producer, dedupe, metrics: deps.metrics, inboundTopic: config.kafka.inboundTopic });
   const handler = createConnectionHandler({
     history, fanout, sessions: deps.sessions, metrics: deps.metrics, logger, publisher,
-    node: config.node, heartbeatIntervalMs: config.ws.heartbeatIntervalMs, replayBatch: config.delivery.replayBatch,
+    node: config.node, heartbeatIntervalMs: config.ws.heartbeatIntervalMs, replayBatch: config.delivery.replayBatch, ackFlushMs: config.delivery.ackFlushMs,
   });
   fanout.onResync(() => handler.resyncAll());
   const pushTopic = config.kafka.pushTopic || config.kafka.topics[0] || '';
@@ -148,6 +148,7 @@ export function createDelivery(config: GatewayConfig, deps: DeliveryDeps): Deliv
       consumption.stop();
       await inbound?.stop().catch((err: unknown) => logger.warn({ err }, 'consumer stop failed'));
       await producer?.disconnect().catch(() => undefined);
+      await handler.flushAcks().catch((err: unknown) => logger.warn({ err }, 'writing pending acks at shutdown failed'));
       await fanout.close();
     },
     ready: () => (inbound ? inbound.ready() : true) && !consumption.breakerOpen(),

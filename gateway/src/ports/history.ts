@@ -29,7 +29,10 @@ export interface History {
   window(channel: string): Promise<HistoryWindow>;
   /** Entries with seq > after, ascending, at most `limit`. Entries of another epoch are never returned. */
   read(channel: string, after: number, limit: number): Promise<{ window: HistoryWindow; entries: ChannelEntry[] }>;
-  /** Records the channel-level ack used by the overflow policy (monotonic, current epoch only). */
+  /**
+   * Records the channel-level ack (monotonic, current epoch only), read back as `window.acked`: the
+   * overflow policy's measure and, for a session's own channel, its stored resume position.
+   */
   ack(channel: string, epoch: string, seq: number): Promise<void>;
   /** Cheap liveness probe (used by the circuit breaker's half-open probe). */
   ping(): Promise<void>;

@@ -59,7 +59,7 @@ export function historyContract(name: string, options: ContractOptions, create: 
       assert.deepEqual(results.map((r) => [r.status, r.seq]), [1, 2, 3, 4, 5].map((s) => ['appended', s]));
       assert.equal(new Set(results.map((r) => r.epoch)).size, 1);
       const { window, entries } = await f.history.read(ch, 2, 10);
-      assert.deepEqual(window, { epoch: results[0]!.epoch, top: 5, oldest: 1 });
+      assert.deepEqual(window, { epoch: results[0]!.epoch, top: 5, oldest: 1, acked: 0 });
       assert.deepEqual(entries.map((e) => [e.seq, e.message]), [3, 4, 5].map((n) => [n, message(n)]));
     });
 
@@ -113,7 +113,7 @@ export function historyContract(name: string, options: ContractOptions, create: 
       for (let n = 1; n <= 3; n++) await f.history.append(ch, message(n), opts(n));
       const before = await f.history.window(ch);
       await f.expireEntries(ch);
-      assert.deepEqual(await f.history.window(ch), { epoch: before.epoch, top: 3, oldest: 4 });
+      assert.deepEqual(await f.history.window(ch), { epoch: before.epoch, top: 3, oldest: 4, acked: 0 });
       const next = await f.history.append(ch, message(4), opts(4));
       assert.deepEqual([next.status, next.seq, next.epoch], ['appended', 4, before.epoch]);
       assert.deepEqual((await f.history.read(ch, 0, 10)).entries.map((e) => e.seq), [4]);
@@ -138,6 +138,18 @@ export function historyContract(name: string, options: ContractOptions, create: 
       await f.history.ack(ch, 'other-epoch', 3);
       await f.history.ack(ch, epoch, options.maxEntries + 50);
       assert.equal((await f.history.append(ch, message(99), opts(99, true))).status, 'overflow');
+    });
+
+    it('reads the channel ack back with the window: it only rises, within the top, in its epoch', async () => {
+      const ch = uniqueChannel('s');
+      for (let n = 1; n <= 5; n++) await f.history.append(ch, message(n), opts(n));
+      const { epoch } = await f.history.window(ch);
+      await f.history.ack(ch, epoch, 4);
+      await f.history.ack(ch, epoch, 2);
+      await f.history.ack(ch, epoch, 9);
+      await f.history.ack(ch, 'other-epoch', 5);
+      assert.equal((await f.history.window(ch)).acked, 4);
+      assert.equal((await f.history.read(ch, 0, 1)).window.acked, 4);
     });
 
     it('delivers live entries to every listener of the channel and none of another', async () => {

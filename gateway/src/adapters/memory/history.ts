@@ -48,7 +48,7 @@ export class MemoryHistory implements History {
   }
 
   #window(log: ChannelLog): HistoryWindow {
-    return { epoch: log.epoch, top: log.top, oldest: log.entries[0]?.seq ?? log.top + 1 };
+    return { epoch: log.epoch, top: log.top, oldest: log.entries[0]?.seq ?? log.top + 1, acked: log.acked };
   }
 
   async append(channel: string, message: StoredMessage, options: AppendOptions): Promise<AppendResult> {

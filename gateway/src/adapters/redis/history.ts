@@ -94,9 +94,9 @@ export class RedisHistory implements History {
     const keys = channelKeys(this.#settings.keyPrefix, channel);
     const reply = await this.#redis.cesHistoryRead(keys.meta, keys.log, newEpoch(), this.#metaTtl(), Math.max(0, after), limit);
     const epoch = String(reply[0]);
-    const window = { epoch, top: Number(reply[1]), oldest: Number(reply[2]) };
+    const window = { epoch, top: Number(reply[1]), oldest: Number(reply[2]), acked: Number(reply[3]) };
     const entries: ChannelEntry[] = [];
-    for (let i = 3; i + 1 < reply.length; i += 2) {
+    for (let i = 4; i + 1 < reply.length; i += 2) {
       const seq = Number(String(reply[i]).split('-')[0]);
       entries.push({ channel, seq, epoch, message: JSON.parse(String(reply[i + 1])) as StoredMessage });
     }

@@ -1,4 +1,4 @@
--- history-read: a channel's window (epoch, top, oldest) and the entries after a seq, read
+-- history-read: a channel's window (epoch, top, oldest, acked) and the entries after a seq, read
 -- atomically so entries and epoch always belong together. Creates the epoch when the channel
 -- has none, so a client can pin the epoch before the first message exists.
 --
@@ -8,7 +8,8 @@
 -- ARGV[2] TTL seconds for a newly created meta hash (the meta TTL)
 -- ARGV[3] after: return entries with seq > after
 -- ARGV[4] limit: at most this many entries (0 = window only)
--- Returns {epoch, top, oldest, id1, msg1, id2, msg2, ...}; oldest = top + 1 when empty.
+-- Returns {epoch, top, oldest, acked, id1, msg1, id2, msg2, ...}; oldest = top + 1 when empty;
+-- acked = the channel ack of history-ack.lua (0 when none).
 
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
 if not epoch then
@@ -23,7 +24,8 @@ local first = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', 1)[1]
 if first then
   oldest = tonumber(string.match(first[1], '^(%d+)'))
 end
-local result = {epoch, top, oldest}
+local acked = tonumber(redis.call('HGET', KEYS[1], 'acked') or '0')
+local result = {epoch, top, oldest, acked}
 local limit = tonumber(ARGV[4])
 if limit > 0 then
   local entries = redis.call('XRANGE', KEYS[2], '(' .. ARGV[3] .. '-0', '+', 'COUNT', limit)
