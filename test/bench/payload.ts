@@ -58,12 +58,6 @@ export interface ProduceCommand {
   rate: number;
   durationMs: number;
   payloadBytes: number;
-  /**
-   * plain: the value is the bench payload. centrifugo: the same payload wrapped as
-   * `{"method":"publish","payload":{"channel":…,"data":<payload>}}`, the only record format
-   * Centrifugo 5's Kafka consumer reads.
-   */
-  envelope: 'plain' | 'centrifugo';
 }
 
 export interface ProduceResult {

@@ -160,7 +160,7 @@ async function measure(system: RunningSystem, plan: ScenarioPlan, env: ScenarioE
   const produced = producer.ask<ProduceResult>(
     {
       cmd: 'produce', brokers: env.brokers, topic: env.topic, rate: plan.rate, durationMs: plan.warmupMs + plan.durationMs,
-      payloadBytes: env.payloadBytes, envelope: system.envelope, targets: conn.targets.map((t) => system.target(t, plan.kind)),
+      payloadBytes: env.payloadBytes, targets: conn.targets.map((t) => system.target(t, plan.kind)),
     },
     'produced',
   );

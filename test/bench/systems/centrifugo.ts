@@ -22,7 +22,6 @@ export const startCentrifugoSystem: StartSystem = async (ctx) => {
   const channel = (key: string): string => `${CENTRIFUGO_NAMESPACE}:${key}`;
   const system: RunningSystem = {
     name: 'centrifugo',
-    envelope: 'plain',
     pids: () => nodes.map((n) => n.process.pid!),
     target: (key) => ({ key, headers: { [CENTRIFUGO_CHANNELS_HEADER]: channel(key) }, channel: channel(key) }),
     session: (key, _kind, index) => ({ target: key, url: nodes[index % nodes.length]!.url, channel: channel(key) }),

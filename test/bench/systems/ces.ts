@@ -71,7 +71,6 @@ export const startCes: StartSystem = async (ctx) => {
   }
   const system: RunningSystem = {
     name: 'ces',
-    envelope: 'plain',
     pids: () => nodes.map((n) => n.child.pid!),
     target: (key, kind) => ({ key, headers: { [kind === 'session' ? 'ces-session-id' : 'ces-customer-id']: key } }),
     session: (key, kind, index) => ({

@@ -46,7 +46,6 @@ export const startSocketIo: StartSystem = async (ctx) => {
   await Promise.all(starts);
   const system: RunningSystem = {
     name: 'socketio',
-    envelope: 'plain',
     pids: () => nodes.map((n) => n.child.pid!),
     target: (key) => ({ key, headers: { [ROOM_HEADER]: key } }),
     session: (key, _kind, index) => ({ target: key, url: nodes[index % nodes.length]!.url, channel: key }),

@@ -36,8 +36,6 @@ export interface RunningSystem {
    * is empty: the session id is minted at registration and becomes the target (the worker reports it).
    */
   session(key: string, kind: TargetKind, index: number): SessionSpec;
-  /** Record value format the system's consumer reads. */
-  envelope: 'plain' | 'centrifugo';
   stop(): Promise<void>;
 }
 
