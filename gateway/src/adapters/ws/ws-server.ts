@@ -129,7 +129,7 @@ export class WsServer {
       if (socket.destroyed) return;
       this.#wss.handleUpgrade(req, socket, head, (ws) => {
         socket.off('error', socketOnError); // the WebSocket handles socket errors from here on
-        void this.#accept(ws, admitted.session, admitted.resume, ip);
+        void this.#accept(ws, socket, admitted.session, admitted.resume, ip);
       });
     } catch (err) {
       const gwErr = isGatewayError(err) ? err : new GatewayError('UNAVAILABLE', { cause: err });
@@ -140,10 +140,10 @@ export class WsServer {
     }
   }
 
-  async #accept(ws: WebSocket, session: Session, resume: ResumePositions, ip: string): Promise<void> {
+  async #accept(ws: WebSocket, socket: Duplex, session: Session, resume: ResumePositions, ip: string): Promise<void> {
     const { config, metrics, handler, sessions } = this.#deps;
     const identity = { sessionId: session.sessionId, customerId: session.customerId, rooms: session.rooms, expiresAt: session.expiresAt };
-    const conn = new WsConnection(ws, randomUUID(), identity, config.ws.outboundQueueMaxBytes, this.#events);
+    const conn = new WsConnection(ws, socket, randomUUID(), identity, config.ws.outboundQueueMaxBytes, this.#events);
     const fp = fingerprint(session.sessionId);
     this.#connections.set(conn.connId, conn);
     metrics.upgradesTotal.inc({ outcome: 'accepted' });
