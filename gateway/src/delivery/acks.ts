@@ -1,7 +1,9 @@
 /**
- * Acks are stored with the session (SessionStore.saveAck, monotonic per key) under the key
- * `<channel>@<epoch>`: an ack only means something in the epoch it was given in, and after a
- * history loss the new epoch's acks must start low again without being ignored as "lower".
+ * Acks of shared channels (customer, room, broadcast) are stored with the session
+ * (SessionStore.saveAck, monotonic per key) under the key `<channel>@<epoch>`: an ack only means
+ * something in the epoch it was given in, and after a history loss the new epoch's acks must start
+ * low again without being ignored as "lower". A session's own channel keeps its ack in the
+ * channel's history meta instead (History.ack, epoch-bound by the history itself).
  */
 export function ackKey(channel: string, epoch: string): string {
   return `${channel}@${epoch}`;
