@@ -151,6 +151,49 @@ export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler &
     return state;
   }
 
+  /**
+   * The welcome for a connection whose channels are subscribed: per channel, where replay starts
+   * (stored ack or the client's position, current epoch only) and whether it recovered. Sets each
+   * channel's cursor and returns the channels with history to replay (`behind`); the rest
+   * skip the read (whatever is appended after their window reaches the subscribed listener, and a
+   * gap in it is filled from history).
+   */
+  async function planChannels(state: ConnState, channels: readonly string[], resume: ResumePositions): Promise<{ welcome: WelcomeFrame; behind: string[] }> {
+    const sessionId = state.conn.session.sessionId;
+    // Acks this gateway still holds for the session (e.g. of the connection it replaces) count.
+    await flushAcks(sessionId);
+    const acks = await deps.sessions.getAcks(sessionId);
+    const welcome: WelcomeFrame = {
+      type: 'welcome',
+      protocol: PROTOCOL,
+      sessionId,
+      node: deps.node,
+      channels: [],
+      recovered: true,
+      heartbeatIntervalMs: deps.heartbeatIntervalMs,
+    };
+    const behind: string[] = [];
+    let anyAck = Object.keys(acks).length > 0;
+    for (const channel of channels) {
+      const window = await deps.history.window(channel);
+      const own = sessionOfChannel(channel) !== undefined;
+      if (own && window.acked > 0) anyAck = true;
+      const plan = planResume({
+        channel,
+        window,
+        acked: own ? window.acked || undefined : currentEpochAcks(acks, window.epoch).get(channel),
+        client: resume[channel],
+        replayFromStart: own,
+      });
+      state.channels.get(channel)!.cursor = new ChannelCursor(window.epoch, plan.after);
+      if (plan.after < window.top) behind.push(channel);
+      welcome.channels.push(plan.state);
+      if (!plan.state.recovered) welcome.recovered = false;
+    }
+    if (Object.keys(resume).length > 0 || anyAck) deps.metrics.resumesTotal.inc({ recovered: welcome.recovered ? 'true' : 'false' });
+    return { welcome, behind };
+  }
+
   async function open(conn: ClientConnection, resume: ResumePositions): Promise<WelcomeFrame> {
     let releaseGate!: () => void;
     const gate = new Promise<void>((resolve) => (releaseGate = resolve));
@@ -159,40 +202,7 @@ export function createConnectionHandler(deps: ConnectionDeps): DeliveryHandler &
     try {
       const channels = channelsOf(conn.session);
       for (const channel of channels) await subscribe(state, channel);
-      // Acks this gateway still holds for the session (e.g. of the connection it replaces) count.
-      await flushAcks(conn.session.sessionId);
-      const acks = await deps.sessions.getAcks(conn.session.sessionId);
-      const welcome: WelcomeFrame = {
-        type: 'welcome',
-        protocol: PROTOCOL,
-        sessionId: conn.session.sessionId,
-        node: deps.node,
-        channels: [],
-        recovered: true,
-        heartbeatIntervalMs: deps.heartbeatIntervalMs,
-      };
-      // Channels with history to replay. The rest skip the read: whatever is appended after their
-      // window reaches the listener subscribed above (and a gap in it is filled from history).
-      const behind: string[] = [];
-      let anyAck = Object.keys(acks).length > 0;
-      for (const channel of channels) {
-        const window = await deps.history.window(channel);
-        const own = sessionOfChannel(channel) !== undefined;
-        if (own && window.acked > 0) anyAck = true;
-        const plan = planResume({
-          channel,
-          window,
-          acked: own ? window.acked || undefined : currentEpochAcks(acks, window.epoch).get(channel),
-          client: resume[channel],
-          replayFromStart: own,
-        });
-        state.channels.get(channel)!.cursor = new ChannelCursor(window.epoch, plan.after);
-        if (plan.after < window.top) behind.push(channel);
-        welcome.channels.push(plan.state);
-        if (!plan.state.recovered) welcome.recovered = false;
-      }
-      const resumed = Object.keys(resume).length > 0 || anyAck;
-      if (resumed) deps.metrics.resumesTotal.inc({ recovered: welcome.recovered ? 'true' : 'false' });
+      const { welcome, behind } = await planChannels(state, channels, resume);
       // Replay runs first in the chain; live entries heard since subscribing queue behind it.
       state.chain = gate.then(async () => {
         for (const channel of behind) await catchUp(state, channel, Infinity, 'replay');
